@@ -1,0 +1,198 @@
+"""The linear triage model and its lean inference path.
+
+One TF-IDF feature space (see :mod:`socialcare.features`) feeds several linear
+heads at once: a weight matrix ``coef`` of shape ``(n_features, n_outputs)`` whose
+columns are, in order, the five binary flags (:data:`FLAG_HEADS`), the three
+sentiment classes and the seven escalation types. Binary heads are calibrated by
+Platt scaling fitted on out-of-fold predictions; the other two are soft-maxed.
+
+Inference needs only numpy (and scipy's sparse matrices for batches): no
+scikit-learn call per post. :mod:`socialcare.training` builds the same model with
+scikit-learn, and the tests check that both paths give the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .cues import Cue
+from .features import CUE_FEATURES, FeatureIndexer
+from .types import ESCALATION_TYPES, SENTIMENTS
+
+__all__ = ["FLAG_HEADS", "N_OUTPUTS", "LinearTriageModel", "Prediction"]
+
+#: Binary heads, in column order.
+FLAG_HEADS: tuple[str, ...] = ("negative", "escalation", "praise", "question", "urgent")
+_N_FLAGS = len(FLAG_HEADS)
+_SENT = slice(_N_FLAGS, _N_FLAGS + len(SENTIMENTS))
+_TYPE = slice(_SENT.stop, _SENT.stop + len(ESCALATION_TYPES))
+N_OUTPUTS = _TYPE.stop
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """Raw model output for a batch of posts (one row per post)."""
+
+    flags: np.ndarray  # (n, 5) calibrated probabilities of FLAG_HEADS
+    sentiment: np.ndarray  # (n, 3) probabilities of SENTIMENTS
+    escalation_type: np.ndarray  # (n, 7) probabilities of ESCALATION_TYPES
+    cues: list[list[Cue]] = field(default_factory=list)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    z = np.exp(x - x.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
+class LinearTriageModel:
+    """A fitted model: vocabulary, IDF weights, linear heads, calibration.
+
+    Instances are immutable after construction and safe to share between threads.
+    Build one with :func:`socialcare.training.train_model` or load one with
+    :func:`socialcare.persistence.load_model`.
+    """
+
+    def __init__(
+        self,
+        terms: Sequence[str],
+        idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        platt: np.ndarray,
+        thresholds: np.ndarray,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        n = len(terms)
+        n_text = n - len(CUE_FEATURES)
+        self.terms = list(terms)
+        self.idf = np.ascontiguousarray(idf, dtype=np.float32)
+        self.coef = np.ascontiguousarray(coef, dtype=np.float32)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.platt = np.asarray(platt, dtype=np.float64)
+        self.thresholds = np.asarray(thresholds, dtype=np.float64)
+        self.metadata = dict(metadata or {})
+        expected = {
+            "idf": (self.idf.shape, (n_text,)),
+            "coef": (self.coef.shape, (n, N_OUTPUTS)),
+            "intercept": (self.intercept.shape, (N_OUTPUTS,)),
+            "platt": (self.platt.shape, (_N_FLAGS, 2)),
+            "thresholds": (self.thresholds.shape, (_N_FLAGS,)),
+        }
+        for name, (got, want) in expected.items():
+            if got != want:
+                raise ValueError(f"model array {name!r} has shape {got}, expected {want}")
+        if tuple(self.terms[n_text:]) != CUE_FEATURES:
+            raise ValueError("the last vocabulary terms are not this library's cue features")
+        self.n_text_features = n_text
+        self.vocabulary = {t: i for i, t in enumerate(self.terms[:n_text])}
+        self._indexer = FeatureIndexer(self.vocabulary, n_text)
+
+    @property
+    def n_features(self) -> int:
+        return len(self.terms)
+
+    # -- feature matrix -------------------------------------------------------------
+    def _features(self, texts: Sequence[str]) -> tuple[Any, list[list[Cue]]]:
+        """Feature matrix (scipy CSR) and threat cues of ``texts``."""
+        from scipy import sparse
+
+        indexer = self._indexer
+        indptr, cue_indptr = [0], [0]
+        indices: list[int] = []
+        cue_indices: list[int] = []
+        all_cues: list[list[Cue]] = []
+        for text in texts:
+            idx, flags, cues = indexer.indices(text)
+            indices.extend(idx)
+            cue_indices.extend(flags)
+            indptr.append(len(indices))
+            cue_indptr.append(len(cue_indices))
+            all_cues.append(cues)
+        n = len(texts)
+        x = sparse.csr_matrix(
+            (np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+            shape=(n, self.n_features),
+        )
+        x.sum_duplicates()
+        data = (1.0 + np.log(x.data)) * self.idf[x.indices]
+        rows = np.repeat(np.arange(n), np.diff(x.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=n))
+        data /= np.where(norms > 0, norms, 1.0)[rows]
+        x.data = data.astype(np.float32)
+        cue = sparse.csr_matrix(
+            (np.ones(len(cue_indices), dtype=np.float32), np.asarray(cue_indices, dtype=np.int32),
+             np.asarray(cue_indptr)),
+            shape=(n, self.n_features),
+        )
+        return (x + cue).tocsr(), all_cues
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        """Feature matrix (scipy CSR, float32) of ``texts``: TF-IDF columns equal to
+        the fitted ``TfidfVectorizer`` of :mod:`socialcare.training`, then the 0/1 cue columns."""
+        return self._features(texts)[0]
+
+    # -- prediction -----------------------------------------------------------------
+    def _finish(self, logits: np.ndarray, cues: list[list[Cue]]) -> Prediction:
+        flags = _sigmoid(logits[:, :_N_FLAGS] * self.platt[:, 0] + self.platt[:, 1])
+        return Prediction(
+            flags=flags,
+            sentiment=_softmax(logits[:, _SENT]),
+            escalation_type=_softmax(logits[:, _TYPE]),
+            cues=cues,
+        )
+
+    def predict_one(self, text: str) -> Prediction:
+        """Predict one post with numpy only (the low-latency path)."""
+        idx, flags, cues = self._indexer.indices(text)
+        logits = self.intercept.copy()
+        if idx:
+            unique, counts = np.unique(np.asarray(idx, dtype=np.int64), return_counts=True)
+            values = (1.0 + np.log(counts)) * self.idf[unique]
+            values /= np.sqrt(values @ values)
+            logits += values @ self.coef[unique]
+        if flags:
+            logits += self.coef[flags].sum(axis=0)
+        return self._finish(logits[None, :], [cues])
+
+    def predict_many(self, texts: Sequence[str], batch_size: int = 4096) -> Prediction:
+        """Predict many posts: features in one pass, one sparse product per batch."""
+        parts: list[Prediction] = []
+        for start in range(0, len(texts), batch_size):
+            x, cues = self._features(texts[start : start + batch_size])
+            logits = np.asarray(x @ self.coef, dtype=np.float64) + self.intercept
+            parts.append(self._finish(logits, cues))
+        if not parts:
+            return self._finish(np.zeros((0, N_OUTPUTS)), [])
+        if len(parts) == 1:
+            return parts[0]
+        return Prediction(
+            flags=np.concatenate([p.flags for p in parts]),
+            sentiment=np.concatenate([p.sentiment for p in parts]),
+            escalation_type=np.concatenate([p.escalation_type for p in parts]),
+            cues=[c for p in parts for c in p.cues],
+        )
+
+    def top_terms(self, text: str, head: int, k: int = 3) -> list[str]:
+        """The ``k`` word features of ``text`` that push head ``head`` up the most."""
+        idx, _, _ = self._indexer.indices(text)
+        if not idx:
+            return []
+        unique = np.unique(np.asarray(idx, dtype=np.int64))
+        contribution = self.idf[unique] * self.coef[unique, head]
+        order = np.argsort(-contribution, kind="stable")
+        out: list[str] = []
+        for i in order:
+            if contribution[i] <= 0 or len(out) >= k:
+                break
+            term = self.terms[unique[i]]
+            if term.startswith(("w:", "b:")) and not term[2:].startswith("_") and term[2:].strip("!?"):
+                out.append(term[2:])
+        return out

@@ -1,0 +1,1 @@
+"""The model artifact shipped with socialcare (package data)."""

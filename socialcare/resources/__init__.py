@@ -1,0 +1,1 @@
+"""Resources shipped with socialcare: the VADER valence lexicon (MIT licence)."""
