@@ -43,13 +43,12 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
-    "CATEGORIES",
-    "ESCALATION_TYPES",
-    "SENTIMENTS",
     "ArchiveError",
+    "CATEGORIES",
     "ColumnNotFoundError",
     "ConfigError",
     "DataError",
+    "ESCALATION_TYPES",
     "InputError",
     "InputTypeError",
     "LinearTriageModel",
@@ -58,6 +57,7 @@ __all__ = [
     "Post",
     "PriorityConfig",
     "Routing",
+    "SENTIMENTS",
     "Scores",
     "SocialCareError",
     "Triage",

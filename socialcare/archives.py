@@ -49,9 +49,7 @@ def _read_jsonl(path: Path) -> pd.DataFrame:
             except json.JSONDecodeError as exc:
                 raise ArchiveError(f"{path}:{number}: not valid JSON ({exc.msg}); fix or remove that line") from None
             if not isinstance(record, dict):
-                raise ArchiveError(
-                    f"{path}:{number}: expected a JSON object per line, got {type(record).__name__}"
-                )
+                raise ArchiveError(f"{path}:{number}: expected a JSON object per line, got {type(record).__name__}")
             records.append(record)
     return pd.DataFrame.from_records(records)
 

@@ -66,17 +66,27 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     routing = _triage(args.model).route(post)
     s = routing.scores
     if args.json:
-        print(json.dumps({
-            "category": routing.category,
-            "priority": routing.priority,
-            "reasons": list(routing.reasons),
-            "breakdown": routing.breakdown,
-            "scores": {
-                "negativity": s.negativity, "escalation": s.escalation, "escalation_type": s.escalation_type,
-                "praise": s.praise, "question": s.question, "urgency": s.urgency, "sentiment": s.sentiment,
-                "status": s.status,
-            },
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "category": routing.category,
+                    "priority": routing.priority,
+                    "reasons": list(routing.reasons),
+                    "breakdown": routing.breakdown,
+                    "scores": {
+                        "negativity": s.negativity,
+                        "escalation": s.escalation,
+                        "escalation_type": s.escalation_type,
+                        "praise": s.praise,
+                        "question": s.question,
+                        "urgency": s.urgency,
+                        "sentiment": s.sentiment,
+                        "status": s.status,
+                    },
+                },
+                indent=2,
+            )
+        )
         return 0
     etype = f" ({s.escalation_type})" if s.escalation_type else ""
     print(f"category   {routing.category}")
@@ -121,8 +131,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
         digest = hashlib.sha256(output.read_bytes()).hexdigest()
         output.with_name(output.name + ".sha256").write_text(f"{digest}  {output.name}\n")
     size = output.stat().st_size / 1e6
-    print(f"wrote {output} ({size:.1f} MB, {model.n_features} features) in {time.perf_counter() - started:.0f}s",
-          file=sys.stderr)
+    print(
+        f"wrote {output} ({size:.1f} MB, {model.n_features} features) in {time.perf_counter() - started:.0f}s",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -148,11 +160,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("score", help="score and route every post of an archive", description=(
-        "Read a CSV, TSV, JSONL or Parquet archive (by extension) and write the same rows, in the same "
-        "order and with every input column, plus negativity, escalation, escalation_type, praise, question, "
-        "urgency, sentiment, status, category, priority and reasons. Columns followers, likes, shares, "
-        f"replies and created_at are used for priority when present. {_SAMPLE_HINT}"))
+    p = sub.add_parser(
+        "score",
+        help="score and route every post of an archive",
+        description=(
+            "Read a CSV, TSV, JSONL or Parquet archive (by extension) and write the same rows, in the same "
+            "order and with every input column, plus negativity, escalation, escalation_type, praise, question, "
+            "urgency, sentiment, status, category, priority and reasons. Columns followers, likes, shares, "
+            f"replies and created_at are used for priority when present. {_SAMPLE_HINT}"
+        ),
+    )
     p.add_argument("input", help="archive to score (.csv, .tsv, .jsonl, .parquet)")
     p.add_argument("-o", "--output", help="where to write (format by extension); CSV on stdout if omitted")
     p.add_argument("--text-column", default="text", help="column holding the post text (default: text)")

@@ -137,7 +137,11 @@ def flags_training_set(data_dir: Path, keys: set[str] | None = None) -> pd.DataF
     keys = evaluation_keys(data_dir) if keys is None else keys
     columns = ["text", *GOLD_FLAGS, "escalation_type"]
     frame = pd.concat(
-        [gold(data_dir, "train")[columns], gold(data_dir, "train_extra")[columns], socialcare_labels(data_dir)[columns]],
+        [
+            gold(data_dir, "train")[columns],
+            gold(data_dir, "train_extra")[columns],
+            socialcare_labels(data_dir)[columns],
+        ],
         ignore_index=True,
     )
     frame[list(GOLD_FLAGS)] = frame[list(GOLD_FLAGS)].astype(int)

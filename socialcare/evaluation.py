@@ -38,9 +38,7 @@ def vader_analyzer() -> Any:
     from nltk.sentiment.vader import SentimentIntensityAnalyzer, VaderConstants
 
     analyzer = SentimentIntensityAnalyzer.__new__(SentimentIntensityAnalyzer)
-    analyzer.lexicon_file = (
-        resources.files("socialcare.resources").joinpath("vader_lexicon.txt").read_text("utf-8")
-    )
+    analyzer.lexicon_file = resources.files("socialcare.resources").joinpath("vader_lexicon.txt").read_text("utf-8")
     analyzer.lexicon = analyzer.make_lex_dict()
     analyzer.constants = VaderConstants()
     return analyzer
@@ -91,7 +89,7 @@ class EvaluationReport:
     def get(self, split: str, head: str, metric: str) -> float | None:
         for row in self.rows:
             if (row["split"], row["head"], row["metric"]) == (split, head, metric):
-                return row["model"]  # type: ignore[no-any-return]
+                return row["model"]
         return None
 
     def to_markdown(self) -> str:
@@ -142,14 +140,21 @@ def evaluate(model: LinearTriageModel, data_dir: str | Path = "data") -> Evaluat
     predicted = [r.category for r in triage.route_many(texts)]
     vader_category = np.where(compound <= -0.05, "complaint", np.where(compound >= 0.05, "praise", "other"))
     report.add(
-        "triage_gold test", "category", "macro-F1",
+        "triage_gold test",
+        "category",
+        "macro-F1",
         float(f1_score(gold["category"], predicted, labels=list(CATEGORIES), average="macro")),
         float(f1_score(gold["category"], vader_category, labels=list(CATEGORIES), average="macro")),
     )
     esc = gold["escalation"].to_numpy() == 1
     got_type = np.array([s.escalation_type or "" for s in scores])
-    report.add("triage_gold test", "escalation_type", "accuracy (true escalations)",
-               float((got_type[esc] == gold["escalation_type"].to_numpy()[esc]).mean()), None)
+    report.add(
+        "triage_gold test",
+        "escalation_type",
+        "accuracy (true escalations)",
+        float((got_type[esc] == gold["escalation_type"].to_numpy()[esc]).mean()),
+        None,
+    )
 
     for split, frame, metric in (
         ("airline eval 20%", datasets.airline_sentiment(data_dir, "eval"), "macro-F1"),
@@ -159,16 +164,22 @@ def evaluate(model: LinearTriageModel, data_dir: str | Path = "data") -> Evaluat
         pred = model.predict_many(texts).sentiment
         ours_s = np.array(SENTIMENTS)[pred.argmax(axis=1)]
         vader_s = _vader_sentiment(_vader_compound(texts))
-        scorer = (
-            (lambda y, p: f1_score(y, p, average="macro"))
-            if metric == "macro-F1"
-            else (lambda y, p: recall_score(y, p, average="macro"))
-        )
+        scorer = f1_score if metric == "macro-F1" else recall_score
         report.sizes[split] = len(frame)
-        report.add(split, "sentiment", metric, float(scorer(frame["sentiment"], ours_s)),
-                   float(scorer(frame["sentiment"], vader_s)))
-        report.add(split, "sentiment", "accuracy", float((ours_s == frame["sentiment"]).mean()),
-                   float((vader_s == frame["sentiment"]).mean()))
+        report.add(
+            split,
+            "sentiment",
+            metric,
+            float(scorer(frame["sentiment"], ours_s, average="macro")),
+            float(scorer(frame["sentiment"], vader_s, average="macro")),
+        )
+        report.add(
+            split,
+            "sentiment",
+            "accuracy",
+            float((ours_s == frame["sentiment"]).mean()),
+            float((vader_s == frame["sentiment"]).mean()),
+        )
 
     comp = datasets.complaints(data_dir, "eval")
     texts = comp["text"].astype(str).tolist()
@@ -176,7 +187,11 @@ def evaluate(model: LinearTriageModel, data_dir: str | Path = "data") -> Evaluat
     ours_c = np.array([s.is_negative or s.is_escalation for s in scored]).astype(int)
     vader_c = (_vader_compound(texts) <= -0.05).astype(int)
     report.sizes["complaints eval 20%"] = len(comp)
-    report.add("complaints eval 20%", "complaint", "macro-F1",
-               float(f1_score(comp["complaint"], ours_c, average="macro")),
-               float(f1_score(comp["complaint"], vader_c, average="macro")))
+    report.add(
+        "complaints eval 20%",
+        "complaint",
+        "macro-F1",
+        float(f1_score(comp["complaint"], ours_c, average="macro")),
+        float(f1_score(comp["complaint"], vader_c, average="macro")),
+    )
     return report

@@ -24,8 +24,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from importlib import resources
+from itertools import pairwise
 
-from .cues import Cue, find_threat_cues
+from .cues import CONTEXTS, Cue, find_threat_cues
 from .text import normalize, shout_count, tokenize
 
 __all__ = [
@@ -40,19 +41,58 @@ __all__ = [
 ]
 
 _QUESTION_WORDS = frozenset(
-    "what when where why how who which can could would will is are do does did should may "
-    "any anyone anybody please pls plz help need".split()
+    [
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "who",
+        "which",
+        "can",
+        "could",
+        "would",
+        "will",
+        "is",
+        "are",
+        "do",
+        "does",
+        "did",
+        "should",
+        "may",
+        "any",
+        "anyone",
+        "anybody",
+        "please",
+        "pls",
+        "plz",
+        "help",
+        "need",
+    ]
 )
 _PLACEHOLDERS = frozenset({"_url_", "_user_", "_num_"})
 _CACHE_LIMIT = 200_000
 _TYPES = ("media", "legal", "regulator", "financial", "public", "churn", "internal")
+# Threat types that behave alike share context features, so that the rare ones
+# (a few dozen real examples between them) borrow strength from each other.
+_GROUP_OF = {
+    "media": "outside",
+    "legal": "outside",
+    "regulator": "outside",
+    "financial": "outside",
+    "public": "public",
+    "churn": "leave",
+    "internal": "internal",
+}
+_GROUPS = ("outside", "public", "leave", "internal")
 #: The fixed, ordered set of binary cue columns.
 CUE_FEATURES: tuple[str, ...] = (
     "k:threat",
     *(f"k:threat:{t}" for t in _TYPES),
     *(f"k:negthreat:{t}" for t in _TYPES),
-    "k:threat:first_person",
-    "k:threat:conditional",
+    *(f"k:grp:{g}" for g in _GROUPS),
+    *(f"k:ctx:{c}" for c in CONTEXTS),
+    *(f"k:ctx:{g}:{c}" for g in _GROUPS for c in CONTEXTS),
     "k:lex+",
     "k:lex++",
     "k:lex-",
@@ -62,7 +102,6 @@ CUE_FEATURES: tuple[str, ...] = (
     "k:excl",
     "k:shout",
 )
-_FIRST_PERSON = ("i ", "i'", "im ", "we ", "we'", "my ", "our ")
 
 
 @functools.cache
@@ -108,7 +147,7 @@ def prepare(text: str) -> tuple[str, list[str], list[Cue]]:
 
 def pair_features(tokens: list[str]) -> list[str]:
     """Features of adjacent token pairs."""
-    return [f"b:{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    return [f"b:{a} {b}" for a, b in pairwise(tokens)]
 
 
 def cue_features(text: str, normalized: str, tokens: list[str], cues: list[Cue]) -> set[str]:
@@ -120,11 +159,11 @@ def cue_features(text: str, normalized: str, tokens: list[str], cues: list[Cue])
             continue
         out.add("k:threat:" + cue.type)
         out.add("k:threat")
-        before = normalized[max(0, cue.start - 30) : cue.start]
-        if any(p in before for p in _FIRST_PERSON) or before.endswith(("i", "we")):
-            out.add("k:threat:first_person")
-        if "if " in before or "unless " in before or "or else" in normalized[cue.end : cue.end + 12]:
-            out.add("k:threat:conditional")
+        group = _GROUP_OF[cue.type]
+        out.add("k:grp:" + group)
+        for context in cue.context:
+            out.add("k:ctx:" + context)
+            out.add(f"k:ctx:{group}:{context}")
     for token in tokens:
         valence = _valence_feature(token)
         if valence is not None:
@@ -159,7 +198,7 @@ def analyze_cues(text: str) -> list[str]:
     """The cue feature names of one post (the analyzer of the binary cue block).
 
     >>> analyze_cues("I'm calling the NEWS!")
-    ['k:excl', 'k:shout', 'k:threat', 'k:threat:first_person', 'k:threat:media']
+    ['k:excl', 'k:shout', 'k:threat', 'k:threat:first_person', 'k:threat:media', 'k:threat:severe']
     """
     normalized, tokens, cues = prepare(text)
     return sorted(cue_features(text, normalized, tokens, cues))

@@ -55,6 +55,9 @@ def _softmax(x: np.ndarray) -> np.ndarray:
 class LinearTriageModel:
     """A fitted model: vocabulary, IDF weights, linear heads, calibration.
 
+    ``cue_scale`` is the value of a present cue column (TF-IDF columns are
+    l2-normalised per post; cue columns are not).
+
     Instances are immutable after construction and safe to share between threads.
     Build one with :func:`socialcare.training.train_model` or load one with
     :func:`socialcare.persistence.load_model`.
@@ -69,6 +72,7 @@ class LinearTriageModel:
         platt: np.ndarray,
         thresholds: np.ndarray,
         metadata: dict[str, Any] | None = None,
+        cue_scale: float = 1.0,
     ) -> None:
         n = len(terms)
         n_text = n - len(CUE_FEATURES)
@@ -79,6 +83,7 @@ class LinearTriageModel:
         self.platt = np.asarray(platt, dtype=np.float64)
         self.thresholds = np.asarray(thresholds, dtype=np.float64)
         self.metadata = dict(metadata or {})
+        self.cue_scale = float(cue_scale)
         expected = {
             "idf": (self.idf.shape, (n_text,)),
             "coef": (self.coef.shape, (n, N_OUTPUTS)),
@@ -128,8 +133,11 @@ class LinearTriageModel:
         data /= np.where(norms > 0, norms, 1.0)[rows]
         x.data = data.astype(np.float32)
         cue = sparse.csr_matrix(
-            (np.ones(len(cue_indices), dtype=np.float32), np.asarray(cue_indices, dtype=np.int32),
-             np.asarray(cue_indptr)),
+            (
+                np.full(len(cue_indices), self.cue_scale, dtype=np.float32),
+                np.asarray(cue_indices, dtype=np.int32),
+                np.asarray(cue_indptr),
+            ),
             shape=(n, self.n_features),
         )
         return (x + cue).tocsr(), all_cues
@@ -159,7 +167,7 @@ class LinearTriageModel:
             values /= np.sqrt(values @ values)
             logits += values @ self.coef[unique]
         if flags:
-            logits += self.coef[flags].sum(axis=0)
+            logits += self.cue_scale * self.coef[flags].sum(axis=0)
         return self._finish(logits[None, :], [cues])
 
     def predict_many(self, texts: Sequence[str], batch_size: int = 4096) -> Prediction:

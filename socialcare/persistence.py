@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_NAME = "socialcare-model.npz"
 _FORMAT = "socialcare-linear/1"
-_ARRAYS = ("terms", "idf", "coef", "intercept", "platt", "thresholds", "metadata")
+_ARRAYS = ("terms", "idf", "coef", "intercept", "platt", "thresholds", "cue_scale", "metadata")
 
 
 def _encode(text: str) -> np.ndarray:
@@ -44,7 +44,7 @@ def save_model(model: LinearTriageModel, path: str | os.PathLike[str]) -> Path:
     """Write ``model`` to ``path`` as a compressed ``.npz`` artifact and return the path."""
     if any("\n" in t for t in model.terms):
         raise ModelError("a vocabulary term contains a newline; the artifact format cannot store it")
-    metadata = {"format": _FORMAT, "library_version": __version__, **model.metadata}
+    metadata = {**model.metadata, "format": _FORMAT, "library_version": __version__}
     buffer = io.BytesIO()
     np.savez_compressed(
         buffer,
@@ -54,6 +54,7 @@ def save_model(model: LinearTriageModel, path: str | os.PathLike[str]) -> Path:
         intercept=model.intercept,
         platt=model.platt,
         thresholds=model.thresholds,
+        cue_scale=np.array([model.cue_scale]),
         metadata=_encode(json.dumps(metadata, sort_keys=True, ensure_ascii=False)),
     )
     target = Path(path)
@@ -100,6 +101,7 @@ def _read(data: bytes, where: str) -> LinearTriageModel:
             arrays["platt"],
             arrays["thresholds"],
             metadata,
+            cue_scale=float(arrays["cue_scale"][0]),
         )
     except ValueError as exc:
         raise ModelError(f"{where} is inconsistent: {exc}") from None
@@ -114,7 +116,9 @@ def load_model(path: str | os.PathLike[str]) -> LinearTriageModel:
     """
     p = Path(path)
     if not p.is_file():
-        raise ModelNotFoundError(f"no model file at {str(p)!r}; pass the path of a .npz artifact from `socialcare train`")
+        raise ModelNotFoundError(
+            f"no model file at {str(p)!r}; pass the path of a .npz artifact from `socialcare train`"
+        )
     return _read(p.read_bytes(), str(p))
 
 

@@ -12,7 +12,7 @@ One formula, documented here and in the README::
   ============  =====================================
   escalation    55 + 15 x escalation probability
   complaint     30 + 15 x negativity
-  question      20 + 10 x question probability
+  question      18 + 10 x question probability
   praise        8 + 4 x praise probability
   other         5 x max(negativity, question)
   ============  =====================================
@@ -56,8 +56,7 @@ class PriorityConfig:
     waiting_weight: float = 16.0
 
     def __post_init__(self) -> None:
-        for name in ("response_target_minutes", "urgent_weight", "reach_weight", "engagement_weight",
-                     "waiting_weight"):
+        for name in ("response_target_minutes", "urgent_weight", "reach_weight", "engagement_weight", "waiting_weight"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
                 raise ConfigError(f"priority setting {name} must be a finite number, got {value!r}")
@@ -70,7 +69,7 @@ class PriorityConfig:
 _BASE = {
     "escalation": (55.0, 15.0),
     "complaint": (30.0, 15.0),
-    "question": (20.0, 10.0),
+    "question": (18.0, 10.0),
     "praise": (8.0, 4.0),
     "other": (0.0, 5.0),
 }

@@ -39,6 +39,7 @@ class TrainingConfig:
     flag_c: tuple[float, ...] = (8.0, 8.0, 8.0, 8.0, 8.0)
     sentiment_c: float = 2.0
     type_c: float = 4.0
+    cue_scale: float = 3.0
     folds: int = 5
     seed: int = 0
     limit: int | None = None  # use only this many posts per training set (for quick checks)
@@ -59,13 +60,13 @@ def make_vectorizer(config: TrainingConfig | None = None) -> Any:
         dtype=np.float32,
     )
     cues = CountVectorizer(analyzer=analyze_cues, vocabulary=list(CUE_FEATURES), binary=True, dtype=np.float32)
-    return FeatureUnion([("text", text), ("cues", cues)])
+    return FeatureUnion([("text", text), ("cues", cues)], transformer_weights={"text": 1.0, "cues": config.cue_scale})
 
 
 def _logistic(c: float, seed: int, **kwargs: Any) -> Any:
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c, max_iter=3000, tol=1e-6, random_state=seed, **kwargs)
+    return LogisticRegression(C=c, max_iter=5000, tol=1e-5, random_state=seed, **kwargs)
 
 
 def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
@@ -100,12 +101,13 @@ def _fit_flag(x: Any, y: np.ndarray, c: float, config: TrainingConfig) -> dict[s
         "intercept": float(final.intercept_[0]),
         "platt": (a, b),
         "threshold": threshold,
-        "cv": {"f1_at_threshold": round(f1, 4), "positives": int(y.sum()), "n": int(len(y))},
+        "cv": {"f1_at_threshold": round(f1, 4), "positives": int(y.sum()), "n": len(y)},
     }
 
 
-def _fit_multiclass(x: Any, labels: pd.Series, classes: tuple[str, ...], c: float, config: TrainingConfig,
-                    **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
+def _fit_multiclass(
+    x: Any, labels: pd.Series, classes: tuple[str, ...], c: float, config: TrainingConfig, **kwargs: Any
+) -> tuple[np.ndarray, np.ndarray]:
     """Multinomial head; classes absent from the data get a large negative bias."""
     model = _logistic(c, config.seed, **kwargs).fit(x, labels.to_numpy())
     coef = np.zeros((len(classes), x.shape[1]))
@@ -140,11 +142,10 @@ def train_model(data_dir: str | Path = "data", config: TrainingConfig | None = N
     logger.info("training on %d flag-labeled and %d sentiment-labeled posts", len(flags), len(sentiment))
 
     vectorizer = make_vectorizer(config)
-    vectorizer.fit(pd.concat([flags["text"], sentiment["text"]], ignore_index=True))
+    x_all = vectorizer.fit_transform(pd.concat([flags["text"], sentiment["text"]], ignore_index=True)).tocsr()
     tfidf = vectorizer.transformer_list[0][1]
     terms = [*tfidf.get_feature_names_out().tolist(), *CUE_FEATURES]
-    x_flags = vectorizer.transform(flags["text"])
-    x_sent = vectorizer.transform(sentiment["text"])
+    x_flags, x_sent = x_all[: len(flags)], x_all[len(flags) :]
 
     coef = np.zeros((len(terms), N_OUTPUTS))
     intercept = np.zeros(N_OUTPUTS)
@@ -159,15 +160,18 @@ def train_model(data_dir: str | Path = "data", config: TrainingConfig | None = N
         logger.info("head %s: %s", head, cv_report[head])
 
     s0 = len(FLAG_HEADS)
-    c_sent, i_sent = _fit_multiclass(x_sent, sentiment["sentiment"], SENTIMENTS, config.sentiment_c, config,
-                                     class_weight="balanced")
+    c_sent, i_sent = _fit_multiclass(
+        x_sent, sentiment["sentiment"], SENTIMENTS, config.sentiment_c, config, class_weight="balanced"
+    )
     coef[:, s0 : s0 + 3], intercept[s0 : s0 + 3] = c_sent.T, i_sent
 
     t0 = s0 + len(SENTIMENTS)
-    escalations = flags[(flags["escalation"] == 1) & flags["escalation_type"].isin(ESCALATION_TYPES)]
+    is_typed = ((flags["escalation"] == 1) & flags["escalation_type"].isin(ESCALATION_TYPES)).to_numpy()
+    escalations = flags[is_typed]
     if escalations["escalation_type"].nunique() >= 2:
-        c_type, i_type = _fit_multiclass(vectorizer.transform(escalations["text"]), escalations["escalation_type"],
-                                         ESCALATION_TYPES, config.type_c, config)
+        c_type, i_type = _fit_multiclass(
+            x_flags[is_typed], escalations["escalation_type"], ESCALATION_TYPES, config.type_c, config
+        )
     else:  # too few kinds to learn from: fall back to churn, the commonest
         c_type = np.zeros((len(ESCALATION_TYPES), len(terms)))
         i_type = np.where(np.array(ESCALATION_TYPES) == "churn", 0.0, -5.0)
@@ -183,4 +187,6 @@ def train_model(data_dir: str | Path = "data", config: TrainingConfig | None = N
         "cross_validation": cv_report,
         "n_features": len(terms),
     }
-    return LinearTriageModel(terms, tfidf.idf_, coef, intercept, platt, thresholds, metadata)
+    return LinearTriageModel(
+        terms, tfidf.idf_, coef, intercept, platt, thresholds, metadata, cue_scale=config.cue_scale
+    )

@@ -37,8 +37,7 @@ __all__ = ["DEFAULT_MAX_CHARS", "NEUTRAL_SCORES", "SCORE_COLUMNS", "ROUTE_COLUMN
 
 DEFAULT_MAX_CHARS = 20_000
 #: Columns :meth:`Triage.score_frame` adds.
-SCORE_COLUMNS = ("negativity", "escalation", "escalation_type", "praise", "question", "urgency", "sentiment",
-                 "status")
+SCORE_COLUMNS = ("negativity", "escalation", "escalation_type", "praise", "question", "urgency", "sentiment", "status")
 #: Columns :meth:`Triage.route_frame` adds (after the score columns).
 ROUTE_COLUMNS = ("category", "priority", "reasons")
 _NEG, _ESC, _PRA, _QUE, _URG = range(len(FLAG_HEADS))
@@ -114,9 +113,7 @@ class Triage:
         elif isinstance(model, (str, os.PathLike)):
             self.model = load_model(Path(model))
         else:
-            raise InputTypeError(
-                f"model must be a LinearTriageModel, a path or None, got {type(model).__name__}"
-            )
+            raise InputTypeError(f"model must be a LinearTriageModel, a path or None, got {type(model).__name__}")
         if priority is not None and not isinstance(priority, PriorityConfig):
             raise InputTypeError(f"priority must be a PriorityConfig, got {type(priority).__name__}")
         if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < 1:
@@ -227,8 +224,15 @@ class Triage:
         reasons = self._reasons(scores, category, priority, parts, waited, text)
         return Routing(scores, category, priority, tuple(reasons), parts, post)
 
-    def _reasons(self, s: Scores, category: Category, priority: float, parts: dict[str, float],
-                 waited: float | None, text: str | None) -> list[str]:
+    def _reasons(
+        self,
+        s: Scores,
+        category: Category,
+        priority: float,
+        parts: dict[str, float],
+        waited: float | None,
+        text: str | None,
+    ) -> list[str]:
         if s.status in ("empty", "invalid"):
             return [_EMPTY_REASON if s.status == "empty" else _INVALID_REASON]
         reasons: list[str] = []
@@ -345,13 +349,13 @@ class Triage:
         return out
 
 
-def _column_numbers(frame: pd.DataFrame, column: str) -> list[float | None]:
+def _column_numbers(frame: pd.DataFrame, column: str) -> list[int | None]:
     import pandas as pd
 
     if column not in frame.columns:
         return [None] * len(frame)
     values = pd.to_numeric(frame[column], errors="coerce")
-    return [None if v != v else float(v) for v in values.tolist()]
+    return [None if v != v or abs(v) == float("inf") else int(v) for v in values.tolist()]
 
 
 def _column_times(frame: pd.DataFrame) -> list[datetime | None]:
@@ -364,4 +368,4 @@ def _column_times(frame: pd.DataFrame) -> list[datetime | None]:
         parsed = pd.to_datetime(column, unit="s", utc=True, errors="coerce")
     else:
         parsed = pd.to_datetime(column.astype("string"), utc=True, errors="coerce", format="mixed")
-    return [_as_utc(t) if t is not pd.NaT else None for t in parsed]
+    return [None if pd.isna(t) else _as_utc(t) for t in parsed]

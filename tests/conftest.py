@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def triage():
+    """The bundled model behind one shared Triage, loaded once for the whole session."""
+    from socialcare import Triage
+
+    return Triage()
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return DATA / "sample_posts.csv"

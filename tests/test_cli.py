@@ -1,0 +1,154 @@
+"""The command line: every input format, rows and columns kept, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from socialcare.cli import main
+
+ADDED = [
+    "negativity",
+    "escalation",
+    "escalation_type",
+    "praise",
+    "question",
+    "urgency",
+    "sentiment",
+    "status",
+    "category",
+    "priority",
+    "reasons",
+]
+
+
+@pytest.fixture()
+def posts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": ["001", "002", "003", "004", "005"],
+            "text": [
+                "If someone doesn't help me, I'm going to post this on ALL my social media accounts and call the news!",
+                "thanks @Delta, great crew today",
+                "",
+                "how do I add a bag to my booking?",
+                "lost my bag, 3rd time this year. ridiculous",
+            ],
+            "followers": ["10", "5000", "", "0", "120"],
+            "created_at": [
+                "2024-05-01T10:00:00Z",
+                "2024-05-01T10:05:00Z",
+                "2024-05-01T10:06:00Z",
+                "2024-05-01T10:07:00Z",
+                "not a time",
+            ],
+            "note": ["a", "b", "c", "d", "e"],
+        }
+    )
+
+
+def check(out: pd.DataFrame, posts: pd.DataFrame) -> None:
+    assert len(out) == len(posts)
+    assert list(out.columns[: len(posts.columns)]) == list(posts.columns)
+    assert [str(x).zfill(3) for x in out["id"]] == list(posts["id"])
+    assert list(out.columns[len(posts.columns) :]) == ADDED
+    assert out["negativity"].between(0, 1).all() and out["priority"].between(0, 100).all()
+    assert set(out["category"]) <= {"escalation", "complaint", "question", "praise", "other"}
+    assert out["category"].iloc[0] == "escalation"
+    assert out["status"].iloc[2] == "empty" and out["category"].iloc[2] == "other"
+
+
+@pytest.mark.parametrize("ext", [".csv", ".tsv", ".jsonl", ".parquet"])
+def test_score_each_format_keeps_every_row_and_column(tmp_path: Path, posts: pd.DataFrame, ext: str) -> None:
+    src, dst = tmp_path / f"in{ext}", tmp_path / f"out{ext}"
+    if ext == ".csv":
+        posts.to_csv(src, index=False)
+    elif ext == ".tsv":
+        posts.to_csv(src, index=False, sep="\t")
+    elif ext == ".jsonl":
+        posts.to_json(src, orient="records", lines=True)
+    else:
+        posts.to_parquet(src)
+    assert main(["score", str(src), "-o", str(dst)]) == 0
+    if ext in (".csv", ".tsv"):
+        out = pd.read_csv(dst, sep="\t" if ext == ".tsv" else ",", dtype={"id": str}, keep_default_na=False)
+        out["negativity"] = out["negativity"].astype(float)
+    elif ext == ".jsonl":
+        out = pd.read_json(dst, lines=True, dtype={"id": str})
+    else:
+        out = pd.read_parquet(dst)
+    check(out, posts)
+
+
+def test_score_writes_csv_to_stdout(tmp_path: Path, posts: pd.DataFrame, capsys: pytest.CaptureFixture) -> None:
+    src = tmp_path / "in.csv"
+    posts.to_csv(src, index=False)
+    assert main(["score", str(src)]) == 0
+    out = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"id": str}, keep_default_na=False)
+    check(out, posts)
+
+
+def test_score_text_column_and_now(tmp_path: Path, posts: pd.DataFrame, capsys: pytest.CaptureFixture) -> None:
+    src = tmp_path / "in.csv"
+    posts.rename(columns={"text": "message"}).to_csv(src, index=False)
+    assert main(["score", str(src), "--text-column", "message", "--now", "2024-05-01T12:00:00Z"]) == 0
+    out = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert out["reasons"].iloc[0].count("waiting 120 min") == 1
+
+
+def test_sample_archive_is_scored_completely(tmp_path: Path, sample_path: Path) -> None:
+    dst = tmp_path / "scored.csv"
+    assert main(["score", str(sample_path), "-o", str(dst)]) == 0
+    with sample_path.open(newline="") as a, dst.open(newline="") as b:
+        rows_in, rows_out = list(csv.DictReader(a)), list(csv.DictReader(b))
+    assert len(rows_in) == len(rows_out) == 300
+    for r_in, r_out in zip(rows_in, rows_out):
+        assert all(r_out[k] == v for k, v in r_in.items())
+        assert 0 <= float(r_out["priority"]) <= 100
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["score", "missing.csv"], "no such file"),
+        (["score", "posts.xlsx"], "cannot tell the format"),
+        (["score", "{src}", "--text-column", "body"], "column 'body' not found"),
+        (["score", "{src}", "--now", "yesterday"], "not an ISO 8601 time"),
+        (["score", "{src}", "--model", "nope.npz"], "no model file"),
+        (["score", "{bad}"], "not valid JSON"),
+    ],
+)
+def test_errors_are_one_line_with_a_nonzero_exit(
+    tmp_path: Path, posts: pd.DataFrame, capsys: pytest.CaptureFixture, argv: list[str], message: str
+) -> None:
+    src, bad = tmp_path / "in.csv", tmp_path / "bad.jsonl"
+    posts.to_csv(src, index=False)
+    bad.write_text('{"text": "ok"}\n{"text": broken\n')
+    code = main([a.format(src=src, bad=bad) for a in argv])
+    err = capsys.readouterr().err.strip()
+    assert code != 0
+    assert message in err and len(err.splitlines()) == 1
+
+
+def test_explain_prints_scores_and_reasons(capsys: pytest.CaptureFixture) -> None:
+    assert main(["explain", "I will call my lawyer and the BBB about this charge"]) == 0
+    out = capsys.readouterr().out
+    assert "category   escalation" in out and "threat (legal)" in out
+
+
+def test_explain_json(capsys: pytest.CaptureFixture) -> None:
+    assert main(["explain", "thank you, lovely crew!", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["category"] == "praise" and 0 <= data["priority"] <= 100
+
+
+def test_console_script_runs_as_a_module() -> None:
+    done = subprocess.run([sys.executable, "-m", "socialcare", "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("socialcare ")
