@@ -121,7 +121,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     print(f"training on {args.data_dir} ...", file=sys.stderr)
-    model = train_model(args.data_dir, TrainingConfig(limit=args.limit))
+    model = train_model(args.data_dir, TrainingConfig(limit=args.limit, n_jobs=args.jobs))
     if not args.no_evaluate:
         report = evaluate(model, args.data_dir)
         model.metadata["evaluation"] = {"rows": report.rows, "sizes": report.sizes}
@@ -192,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="artifact to write (default: the bundled model in the package)")
     p.add_argument("--limit", type=int, help="train on at most this many posts per set (quick check)")
     p.add_argument("--no-evaluate", action="store_true", help="do not store held-out metrics in the artifact")
+    p.add_argument("--jobs", type=int, default=None, help="processes for cross-validation (default: 1)")
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("evaluate", help="measure the model on held-out splits next to VADER")

@@ -198,7 +198,7 @@ def analyze_cues(text: str) -> list[str]:
     """The cue feature names of one post (the analyzer of the binary cue block).
 
     >>> analyze_cues("I'm calling the NEWS!")
-    ['k:excl', 'k:shout', 'k:threat', 'k:threat:first_person', 'k:threat:media', 'k:threat:severe']
+    ['k:ctx:intent', 'k:ctx:outside:intent', 'k:excl', 'k:grp:outside', 'k:shout', 'k:threat', 'k:threat:media']
     """
     normalized, tokens, cues = prepare(text)
     return sorted(cue_features(text, normalized, tokens, cues))

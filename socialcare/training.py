@@ -42,6 +42,7 @@ class TrainingConfig:
     cue_scale: float = 3.0
     folds: int = 5
     seed: int = 0
+    n_jobs: int | None = None  # parallel cross-validation folds (joblib); None = one process
     limit: int | None = None  # use only this many posts per training set (for quick checks)
 
 
@@ -63,10 +64,10 @@ def make_vectorizer(config: TrainingConfig | None = None) -> Any:
     return FeatureUnion([("text", text), ("cues", cues)], transformer_weights={"text": 1.0, "cues": config.cue_scale})
 
 
-def _logistic(c: float, seed: int, **kwargs: Any) -> Any:
+def _logistic(c: float, seed: int, tol: float = 1e-4, **kwargs: Any) -> Any:
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c, max_iter=5000, tol=1e-5, random_state=seed, **kwargs)
+    return LogisticRegression(C=c, max_iter=5000, tol=tol, random_state=seed, **kwargs)
 
 
 def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
@@ -90,7 +91,7 @@ def _fit_flag(x: Any, y: np.ndarray, c: float, config: TrainingConfig) -> dict[s
     if folds < 2:
         raise ValueError("each flag needs at least two positive and two negative examples to train")
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.seed)
-    oof = cross_val_predict(_logistic(c, config.seed), x, y, cv=cv, method="decision_function")
+    oof = cross_val_predict(_logistic(c, config.seed), x, y, cv=cv, method="decision_function", n_jobs=config.n_jobs)
     platt = _logistic(1e4, config.seed).fit(oof.reshape(-1, 1), y)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
     prob = 1 / (1 + np.exp(-(a * oof + b)))
@@ -161,7 +162,7 @@ def train_model(data_dir: str | Path = "data", config: TrainingConfig | None = N
 
     s0 = len(FLAG_HEADS)
     c_sent, i_sent = _fit_multiclass(
-        x_sent, sentiment["sentiment"], SENTIMENTS, config.sentiment_c, config, class_weight="balanced"
+        x_sent, sentiment["sentiment"], SENTIMENTS, config.sentiment_c, config, class_weight="balanced", tol=1e-3
     )
     coef[:, s0 : s0 + 3], intercept[s0 : s0 + 3] = c_sent.T, i_sent
 
