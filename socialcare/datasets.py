@@ -133,14 +133,17 @@ def _drop_eval(frame: pd.DataFrame, keys: set[str]) -> pd.DataFrame:
 
 
 def flags_training_set(data_dir: Path, keys: set[str] | None = None) -> pd.DataFrame:
-    """Posts labeled for every flag: triage_gold train + train_extra + socialcare labels."""
+    """Posts labeled for every flag: triage_gold train + train_extra + socialcare labels.
+
+    Column ``reference`` marks the triage_gold posts: decision thresholds and calibration
+    are fitted on their out-of-fold predictions."""
     keys = evaluation_keys(data_dir) if keys is None else keys
     columns = ["text", *GOLD_FLAGS, "escalation_type"]
     frame = pd.concat(
         [
-            gold(data_dir, "train")[columns],
-            gold(data_dir, "train_extra")[columns],
-            socialcare_labels(data_dir)[columns],
+            gold(data_dir, "train")[columns].assign(reference=True),
+            gold(data_dir, "train_extra")[columns].assign(reference=True),
+            socialcare_labels(data_dir)[columns].assign(reference=False),
         ],
         ignore_index=True,
     )

@@ -22,21 +22,25 @@ makes one-post scoring cheap.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from itertools import pairwise
 
 from .cues import CONTEXTS, Cue, find_threat_cues
-from .text import normalize, shout_count, tokenize
+from .text import normalize_many
 
 __all__ = [
     "CUE_FEATURES",
     "FeatureIndexer",
+    "Prepared",
     "analyze",
     "analyze_cues",
     "cue_features",
     "pair_features",
     "prepare",
+    "prepare_many",
     "token_features",
 ]
 
@@ -126,23 +130,45 @@ def token_features(token: str) -> list[str]:
     return features
 
 
-def _valence_feature(token: str) -> str | None:
-    valence = _lexicon().get(token)
-    if valence is None:
-        return None
-    if valence >= 2.0:
-        return "k:lex++"
-    if valence > 0:
-        return "k:lex+"
-    if valence <= -2.0:
-        return "k:lex--"
-    return "k:lex-" if valence < 0 else None
+@functools.cache
+def _valence_features() -> dict[str, str]:
+    """Token -> its valence feature, for the tokens of the lexicon."""
+    out = {}
+    for token, valence in _lexicon().items():
+        if valence >= 2.0:
+            out[token] = "k:lex++"
+        elif valence > 0:
+            out[token] = "k:lex+"
+        elif valence <= -2.0:
+            out[token] = "k:lex--"
+        elif valence < 0:
+            out[token] = "k:lex-"
+    return out
 
 
-def prepare(text: str) -> tuple[str, list[str], list[Cue]]:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A post after the shared first step: normalised text, tokens, threat cues, shouting."""
+
+    normalized: str
+    tokens: list[str]
+    cues: list[Cue]
+    shout: bool
+
+
+def prepare_many(texts: Sequence[str]) -> list[Prepared]:
+    """Normalise, tokenise and find threat cues for many posts at once."""
+    normalized, shouting = normalize_many(texts)
+    out = []
+    for norm, shout in zip(normalized, shouting):
+        tokens = norm.split()
+        out.append(Prepared(norm, tokens, find_threat_cues(norm, tokens), shout))
+    return out
+
+
+def prepare(text: str) -> Prepared:
     """Normalise, tokenise and find threat cues: the shared first step."""
-    normalized = normalize(text)
-    return normalized, tokenize(normalized), find_threat_cues(normalized)
+    return prepare_many([text])[0]
 
 
 def pair_features(tokens: list[str]) -> list[str]:
@@ -150,10 +176,11 @@ def pair_features(tokens: list[str]) -> list[str]:
     return [f"b:{a} {b}" for a, b in pairwise(tokens)]
 
 
-def cue_features(text: str, normalized: str, tokens: list[str], cues: list[Cue]) -> set[str]:
-    """The binary cue features (a subset of :data:`CUE_FEATURES`) of one post."""
+def cue_features(post: Prepared, valence: bool = True) -> set[str]:
+    """The binary cue features (a subset of :data:`CUE_FEATURES`) of one post
+    (without the lexicon valence ones when ``valence`` is false)."""
     out: set[str] = set()
-    for cue in cues:
+    for cue in post.cues:
         if cue.negated:
             out.add("k:negthreat:" + cue.type)
             continue
@@ -164,18 +191,23 @@ def cue_features(text: str, normalized: str, tokens: list[str], cues: list[Cue])
         for context in cue.context:
             out.add("k:ctx:" + context)
             out.add(f"k:ctx:{group}:{context}")
-    for token in tokens:
-        valence = _valence_feature(token)
-        if valence is not None:
-            out.add(valence)
+    tokens = post.tokens
+    if valence:
+        lexicon = _valence_features()
+        for token in tokens:
+            feature = lexicon.get(token)
+            if feature is not None:
+                out.add(feature)
     if "?" in tokens:
         out.add("k:qmark")
-    first = next((t for t in tokens if t not in _PLACEHOLDERS), None)
-    if first in _QUESTION_WORDS:
-        out.add("k:qstart")
+    for token in tokens:
+        if token not in _PLACEHOLDERS:
+            if token in _QUESTION_WORDS:
+                out.add("k:qstart")
+            break
     if "!" in tokens:
         out.add("k:excl")
-    if shout_count(text):
+    if post.shout:
         out.add("k:shout")
     return out
 
@@ -186,7 +218,7 @@ def analyze(text: str) -> list[str]:
     >>> [f for f in analyze("Call the NEWS") if not f.startswith("c:")]
     ['w:call', 'w:the', 'w:news', 'b:call the', 'b:the news']
     """
-    _, tokens, _ = prepare(text)
+    tokens = prepare(text).tokens
     features: list[str] = []
     for token in tokens:
         features.extend(token_features(token))
@@ -200,8 +232,7 @@ def analyze_cues(text: str) -> list[str]:
     >>> analyze_cues("I'm calling the NEWS!")
     ['k:ctx:intent', 'k:ctx:outside:intent', 'k:excl', 'k:grp:outside', 'k:shout', 'k:threat', 'k:threat:media']
     """
-    normalized, tokens, cues = prepare(text)
-    return sorted(cue_features(text, normalized, tokens, cues))
+    return sorted(cue_features(prepare(text)))
 
 
 class FeatureIndexer:
@@ -215,27 +246,40 @@ class FeatureIndexer:
     def __init__(self, vocabulary: Mapping[str, int], cue_offset: int) -> None:
         self.vocabulary = vocabulary
         self.cue_index = {name: cue_offset + i for i, name in enumerate(CUE_FEATURES)}
-        self._token_cache: dict[str, tuple[int, ...]] = {}
+        self._token_cache: dict[str, tuple[tuple[int, ...], int]] = {}
+        self._valence_index = {t: self.cue_index[f] for t, f in _valence_features().items()}
 
-    def indices(self, text: str) -> tuple[list[int], list[int], list[Cue]]:
-        """Column indices of the TF-IDF features of ``text`` (with repeats), of its
-        cue features, and its threat cues."""
-        normalized, tokens, cues = prepare(text)
+    def indices_many(self, texts: Sequence[str]) -> list[tuple[Counter[int], list[int], list[Cue]]]:
+        """For each post: the counts of its TF-IDF feature columns, its cue feature
+        columns, and its threat cues."""
         vocabulary = self.vocabulary
         cache = self._token_cache
-        out: list[int] = []
-        for token in tokens:
-            cached = cache.get(token)
-            if cached is None:
-                cached = tuple(vocabulary[f] for f in token_features(token) if f in vocabulary)
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                cache[token] = cached
-            out.extend(cached)
-        for feature in pair_features(tokens):
-            index = vocabulary.get(feature)
-            if index is not None:
-                out.append(index)
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
         cue_index = self.cue_index
-        flags = [cue_index[f] for f in cue_features(text, normalized, tokens, cues)]
-        return out, flags, cues
+        valence_index = self._valence_index
+        results = []
+        for post in prepare_many(texts):
+            tokens = post.tokens
+            out: list[int] = []
+            valences: set[int] = set()
+            for token in tokens:
+                cached = cache.get(token)
+                if cached is None:
+                    columns = tuple(vocabulary[f] for f in token_features(token) if f in vocabulary)
+                    cached = cache[token] = (columns, valence_index.get(token, -1))
+                out.extend(cached[0])
+                if cached[1] >= 0:
+                    valences.add(cached[1])
+            for a, b in pairwise(tokens):
+                index = vocabulary.get(f"b:{a} {b}")
+                if index is not None:
+                    out.append(index)
+            flags = [cue_index[f] for f in cue_features(post, valence=False)]
+            flags.extend(valences)
+            results.append((Counter(out), flags, post.cues))
+        return results
+
+    def indices(self, text: str) -> tuple[Counter[int], list[int], list[Cue]]:
+        """The indices and cues of one post (see :meth:`indices_many`)."""
+        return self.indices_many([text])[0]

@@ -13,6 +13,7 @@ scikit-learn, and the tests check that both paths give the same numbers.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,38 +110,32 @@ class LinearTriageModel:
         """Feature matrix (scipy CSR) and threat cues of ``texts``."""
         from scipy import sparse
 
-        indexer = self._indexer
-        indptr, cue_indptr = [0], [0]
-        indices: list[int] = []
-        cue_indices: list[int] = []
+        indptr = [0]
+        columns = array("l")
+        values = array("f")
         all_cues: list[list[Cue]] = []
-        for text in texts:
-            idx, flags, cues = indexer.indices(text)
-            indices.extend(idx)
-            cue_indices.extend(flags)
-            indptr.append(len(indices))
-            cue_indptr.append(len(cue_indices))
+        for counts, flags, cues in self._indexer.indices_many(texts):
+            columns.extend(counts.keys())
+            values.extend(counts.values())
+            columns.extend(flags)
+            values.extend([0.0] * len(flags))  # marks a cue column
+            indptr.append(len(columns))
             all_cues.append(cues)
         n = len(texts)
-        x = sparse.csr_matrix(
-            (np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
-            shape=(n, self.n_features),
-        )
-        x.sum_duplicates()
-        data = (1.0 + np.log(x.data)) * self.idf[x.indices]
-        rows = np.repeat(np.arange(n), np.diff(x.indptr))
-        norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=n))
-        data /= np.where(norms > 0, norms, 1.0)[rows]
-        x.data = data.astype(np.float32)
-        cue = sparse.csr_matrix(
-            (
-                np.full(len(cue_indices), self.cue_scale, dtype=np.float32),
-                np.asarray(cue_indices, dtype=np.int32),
-                np.asarray(cue_indptr),
-            ),
-            shape=(n, self.n_features),
-        )
-        return (x + cue).tocsr(), all_cues
+        cols = np.frombuffer(columns, dtype=np.int_) if columns else np.zeros(0, dtype=np.int_)
+        tf = np.frombuffer(values, dtype=np.float32) if values else np.zeros(0, dtype=np.float32)
+        is_cue = tf == 0.0
+        data = np.empty(len(cols), dtype=np.float32)
+        text_cols = cols[~is_cue]
+        data[~is_cue] = (1.0 + np.log(tf[~is_cue])) * self.idf[text_cols]
+        data[is_cue] = self.cue_scale
+        row_of = np.repeat(np.arange(n), np.diff(indptr))
+        squares = np.where(is_cue, 0.0, data.astype(np.float64) ** 2)
+        norms = np.sqrt(np.bincount(row_of, weights=squares, minlength=n))
+        scale = np.where(norms > 0, norms, 1.0)[row_of]
+        data = np.where(is_cue, data, data / scale).astype(np.float32)
+        x = sparse.csr_matrix((data, cols.astype(np.int32), np.asarray(indptr)), shape=(n, self.n_features))
+        return x, all_cues
 
     def transform(self, texts: Sequence[str]) -> Any:
         """Feature matrix (scipy CSR, float32) of ``texts``: TF-IDF columns equal to
@@ -159,15 +154,22 @@ class LinearTriageModel:
 
     def predict_one(self, text: str) -> Prediction:
         """Predict one post with numpy only (the low-latency path)."""
-        idx, flags, cues = self._indexer.indices(text)
-        logits = self.intercept.copy()
-        if idx:
-            unique, counts = np.unique(np.asarray(idx, dtype=np.int64), return_counts=True)
-            values = (1.0 + np.log(counts)) * self.idf[unique]
+        counts, flags, cues = self._indexer.indices(text)
+        if counts:
+            n = len(counts)
+            rows = np.fromiter(counts.keys(), dtype=np.intp, count=n)
+            values = np.log(np.fromiter(counts.values(), dtype=np.float32, count=n))
+            values += 1.0
+            values *= self.idf[rows]
             values /= np.sqrt(values @ values)
-            logits += values @ self.coef[unique]
-        if flags:
-            logits += self.cue_scale * self.coef[flags].sum(axis=0)
+            if flags:
+                rows = np.concatenate((rows, flags))
+                values = np.concatenate((values, np.full(len(flags), self.cue_scale, dtype=np.float32)))
+            logits = values @ self.coef[rows] + self.intercept
+        elif flags:
+            logits = self.cue_scale * self.coef[flags].sum(axis=0) + self.intercept
+        else:
+            logits = self.intercept.copy()
         return self._finish(logits[None, :], [cues])
 
     def predict_many(self, texts: Sequence[str], batch_size: int = 4096) -> Prediction:
@@ -190,10 +192,10 @@ class LinearTriageModel:
 
     def top_terms(self, text: str, head: int, k: int = 3) -> list[str]:
         """The ``k`` word features of ``text`` that push head ``head`` up the most."""
-        idx, _, _ = self._indexer.indices(text)
-        if not idx:
+        counts, _, _ = self._indexer.indices(text)
+        if not counts:
             return []
-        unique = np.unique(np.asarray(idx, dtype=np.int64))
+        unique = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
         contribution = self.idf[unique] * self.coef[unique, head]
         order = np.argsort(-contribution, kind="stable")
         out: list[str] = []
@@ -201,6 +203,6 @@ class LinearTriageModel:
             if contribution[i] <= 0 or len(out) >= k:
                 break
             term = self.terms[unique[i]]
-            if term.startswith(("w:", "b:")) and not term[2:].startswith("_") and term[2:].strip("!?"):
+            if term.startswith(("w:", "b:")) and not term[2:].startswith("_") and term[2:].strip("!?.,;:"):
                 out.append(term[2:])
         return out

@@ -1,12 +1,17 @@
 """Text normalisation and tokenising, shared by training and inference.
 
-:func:`normalize` folds what people (and evaders) do to text so that one pattern
-matches all spellings: Unicode compatibility forms (full-width, math letters),
-look-alike letters from other scripts, zero-width and bidi controls, HTML
-entities, common leetspeak inside words (``n3ws``, ``l@wyer``), elongation
-(``soooo``) and case. URLs, user handles and numbers become placeholder tokens.
-:func:`tokenize` splits the normalised text into words, emoticons, emoji and
-``!``/``?`` marks.
+:func:`normalize_many` folds what people (and evaders) do to text so that one
+pattern matches all spellings: Unicode compatibility forms (full-width, math
+letters), look-alike letters from other scripts, zero-width and bidi controls,
+HTML entities, common leetspeak inside words (``n3ws``, ``l@wyer``), elongation
+(``soooo``) and case. URLs, user handles and numbers become the placeholder
+tokens ``_url_``, ``_user_`` and ``_num_``; emoticons become ``_smile_``,
+``_frown_`` and friends; punctuation marks and emoji stand apart as tokens. The
+result is a string of tokens separated by single spaces, so tokenising is
+``str.split``.
+
+Most rules run once per distinct whitespace-separated piece of text and are
+cached, so a post costs little more than a split and a few dictionary lookups.
 """
 
 from __future__ import annotations
@@ -14,145 +19,139 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 
-__all__ = ["normalize", "shout_count", "tokenize"]
+__all__ = ["normalize", "normalize_many", "tokenize"]
 
 # Zero-width, joiner, bidi-control and soft-hyphen characters: removed outright.
 _INVISIBLE = dict.fromkeys(
     [0x00AD, 0x034F, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF],
     None,
 )
-# Letters from other scripts that look like Latin ones (a subset of Unicode's
-# confusables that covers what is seen in practice), plus typographic punctuation.
+# Letters from other scripts that look like Latin ones (the part of Unicode's
+# confusables seen in practice), typographic punctuation, and line separators.
 _CONFUSABLES = str.maketrans(
     {
-        "а": "a",
-        "в": "b",
-        "е": "e",
-        "ё": "e",
-        "к": "k",
-        "м": "m",
-        "н": "h",
-        "о": "o",
-        "р": "p",
-        "с": "c",
-        "т": "t",
-        "у": "y",
-        "х": "x",
-        "і": "i",
-        "ї": "i",
-        "ј": "j",
-        "ѕ": "s",
-        "ԁ": "d",
-        "ԛ": "q",
-        "ԝ": "w",
-        "ɡ": "g",
-        "ı": "i",
-        "ℓ": "l",
-        "А": "A",
-        "В": "B",
-        "Е": "E",
-        "К": "K",
-        "М": "M",
-        "Н": "H",
-        "О": "O",
-        "Р": "P",
-        "С": "C",
-        "Т": "T",
-        "У": "Y",
-        "Х": "X",
-        "І": "I",
-        "Ј": "J",
-        "Ѕ": "S",
-        "α": "a",
-        "β": "b",
-        "ε": "e",
-        "ι": "i",
-        "κ": "k",
-        "ν": "v",
-        "ο": "o",
-        "ρ": "p",
-        "τ": "t",
-        "υ": "u",
-        "χ": "x",
-        "Α": "A",
-        "Β": "B",
-        "Ε": "E",
-        "Η": "H",
-        "Ι": "I",
-        "Κ": "K",
-        "Μ": "M",
-        "Ν": "N",
-        "Ο": "O",
-        "Ρ": "P",
-        "Τ": "T",
-        "Υ": "Y",
-        "Χ": "X",
-        "Ζ": "Z",
-        "‘": "'",
-        "’": "'",
-        "‛": "'",
-        "ʼ": "'",
-        "`": "'",
-        "´": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "–": "-",
-        "—": "-",
-        "…": "...",
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
+        "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ı": "i", "ℓ": "l",
+        "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+        "С": "C", "Т": "T", "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
+        "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+        "τ": "t", "υ": "u", "χ": "x", "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I",
+        "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+        "Ζ": "Z", "‘": "'", "’": "'", "‛": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"',
+        "”": '"', "„": '"', "–": "-", "—": "-", "…": "...",
+        "\u2028": " ", "\u2029": " ", "\u0085": " ", "\x0b": " ", "\x0c": " ", "\x1c": " ",
+        "\x1d": " ", "\x1e": " ",
     }
-)
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9.-]+\.(?:com|net|org|ly|co|io)/\S*", re.I)
+)  # fmt: skip
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
-_HASHTAG = re.compile(r"(?<!\w)#(?=\w)")
 # Leetspeak only where a digit or symbol sits between two letters (n3ws, l@wyer),
-# so flight numbers, "a380", "3rd" and "24hrs" stay as they are.
+# so flight numbers, "a380", "3rd" and "24hrs" stay numbers.
 _LEET_MAP = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _LEET = re.compile(r"(?<=[a-z])[013457@$]+(?=[a-z])")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 _PUNCT_RUN = re.compile(r"([!?.])\1{2,}")
-_SPACES = re.compile(r"\s+")
-_SHOUT = re.compile(r"\b[A-Z]{3,}\b")
+_EMOTICONS = {
+    "_wink_": r";-?\)",
+    "_smile_": r"[:=8]-?[)\]d]+|\(+-?[:;=]|\^_?\^|:-?3",
+    "_frown_": r"[:;=8]'?-?[(\[]+|[)\]]+-?[:;=8]|:-?/(?!/)|>:-?\(",
+    "_tongue_": r"[:;=8]-?p",
+    "_heart_": r"<3+",
+}
+# An emoticon is a token of its own or ends one ("great:)").
+_EMOTICON = re.compile("(?:^|(?<=[a-z!?.]))(?:" + "|".join(f"(?P<{n[1:-1]}>{p})" for n, p in _EMOTICONS.items()) + ")$")
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
+# Marks that stand as tokens of their own; anything else that is not part of a
+# word, a placeholder or an emoji becomes a space.
+_MARKS = re.compile(rf"([!?.,;:]|[{_EMOJI}])")
+_OTHER = re.compile(rf"[^a-z0-9_' !?.,;:{_EMOJI}]+")
+_LOOSE_QUOTE = re.compile(r"(?<![a-z])'|'(?![a-z])")
+_PLACEHOLDERS = frozenset({"_url_", "_user_"})
+_CACHE_LIMIT = 300_000
+_token_cache: dict[str, tuple[str, bool]] = {}
 
-_EMOTICON = r"(?:[<>]?[:;=8][\-o*']?[)\](\[dp/:}{@|\\]|[)\](\[dp/:}{@|\\][\-o*']?[:;=8][<>]?|<3|\^_?\^|-_+-)"
-_EMOJI = r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]"
-_TOKEN = re.compile(
-    rf"_url_|_user_|_num_|{_EMOTICON}|[a-z]+(?:'[a-z]+)*|{_EMOJI}|[!?]",
-)
+
+def _fold_token(raw: str) -> tuple[str, bool]:
+    """Fold one whitespace-separated piece of a post: its normalised tokens (joined
+    by spaces) and whether it shouts (three or more capital letters, no small ones)."""
+    if raw in _PLACEHOLDERS:
+        return raw, False
+    letters = [c for c in raw if c.isalpha()]
+    shout = len(letters) >= 3 and all(c.isupper() for c in letters)
+    token = raw.replace("#", " ").lower()
+    emoticon = _EMOTICON.search(token)
+    tail = ""
+    if emoticon:
+        token, tail = token[: emoticon.start()], f" _{emoticon.lastgroup}_"
+    token = _LEET.sub(lambda m: m.group().translate(_LEET_MAP), token)
+    token = _NUMBER.sub(" _num_ ", token)
+    token = _ELONGATION.sub(r"\1\1", token)
+    token = _PUNCT_RUN.sub(r"\1\1\1", token)
+    token = _OTHER.sub(" ", token)
+    token = _LOOSE_QUOTE.sub(" ", token)
+    token = _MARKS.sub(r" \1 ", token)
+    return " ".join((token + tail).split()), shout
 
 
-def normalize(text: str) -> str:
-    """Return the folded, lower-cased form of ``text`` used for every feature.
-
-    >>> normalize("Sooo ANGRY!!!! c@ll the n3ws @Delta https://t.co/x 3 times")
-    'soo angry!!! call the news _user_ _url_ _num_ times'
-    """
+def _prefold(text: str) -> str:
+    """Fold Unicode and HTML entities; replace URLs and handles by placeholders."""
     if "&" in text:
         text = html.unescape(text)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_CONFUSABLES)
-    text = _URL.sub(" _url_ ", text)
-    text = _HANDLE.sub(" _user_ ", text)
-    text = _HASHTAG.sub("", text).lower()
-    if any(c in text for c in "013457@$"):
-        text = _LEET.sub(lambda m: m.group().translate(_LEET_MAP), text)
-        text = _NUMBER.sub(" _num_ ", text)
-    text = _ELONGATION.sub(r"\1\1", text)
-    text = _PUNCT_RUN.sub(r"\1\1\1", text)
-    return _SPACES.sub(" ", text).strip()
+    if "://" in text or "www." in text or "WWW." in text:
+        text = _URL.sub(" _url_ ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" _user_ ", text)
+    return text
+
+
+def normalize_many(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
+    """Normalise many posts at once.
+
+    Returns the normalised posts (tokens separated by single spaces) and, for each,
+    whether the raw post shouts (a word of three or more capital letters).
+
+    >>> normalize_many(["Sooo ANGRY!!!!", "c@ll the n3ws :("])
+    (['soo angry ! ! !', 'call the news _frown_'], [True, False])
+    """
+    cache = _token_cache
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    normalized: list[str] = []
+    shouting: list[bool] = []
+    for text in texts:
+        parts = []
+        shout = False
+        for raw in _prefold(text).split():
+            folded = cache.get(raw)
+            if folded is None:
+                folded = cache[raw] = _fold_token(raw)
+            if folded[0]:
+                parts.append(folded[0])
+            shout = shout or folded[1]
+        normalized.append(" ".join(parts))
+        shouting.append(shout)
+    return normalized, shouting
+
+
+def normalize(text: str) -> str:
+    """The normalised form of one post (see :func:`normalize_many`).
+
+    >>> normalize("Sooo ANGRY!!!! c@ll the n3ws @Delta https://t.co/x 3 times")
+    'soo angry ! ! ! call the news _user_ _url_ _num_ times'
+    """
+    return normalize_many([text])[0][0]
 
 
 def tokenize(normalized: str) -> list[str]:
     """Split normalised text into tokens.
 
     >>> tokenize(normalize("Don't LOSE my bag again :( 😡!!"))
-    ["don't", 'lose', 'my', 'bag', 'again', ':(', '😡', '!', '!']
+    ["don't", 'lose', 'my', 'bag', 'again', '_frown_', '😡', '!', '!']
     """
-    return _TOKEN.findall(normalized)
-
-
-def shout_count(text: str) -> int:
-    """Number of all-caps words of three or more letters in the raw text."""
-    return len(_SHOUT.findall(text))
+    return normalized.split()

@@ -84,7 +84,10 @@ def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     return float((ps[i] + nxt) / 2), float(f1[i])
 
 
-def _fit_flag(x: Any, y: np.ndarray, c: float, config: TrainingConfig) -> dict[str, Any]:
+def _fit_flag(x: Any, y: np.ndarray, reference: np.ndarray, c: float, config: TrainingConfig) -> dict[str, Any]:
+    """One binary head. Calibration and threshold are fitted on the out-of-fold
+    predictions of the ``reference`` rows (triage_gold, labeled by the team whose labels
+    the model is judged against) when they hold enough of both classes."""
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     folds = min(config.folds, int(y.sum()), int(len(y) - y.sum()))
@@ -92,17 +95,25 @@ def _fit_flag(x: Any, y: np.ndarray, c: float, config: TrainingConfig) -> dict[s
         raise ValueError("each flag needs at least two positive and two negative examples to train")
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.seed)
     oof = cross_val_predict(_logistic(c, config.seed), x, y, cv=cv, method="decision_function", n_jobs=config.n_jobs)
-    platt = _logistic(1e4, config.seed).fit(oof.reshape(-1, 1), y)
+    ref_y = y[reference]
+    if min(int(ref_y.sum()), int(len(ref_y) - ref_y.sum())) < 20:
+        reference = np.ones(len(y), dtype=bool)
+    platt = _logistic(1e4, config.seed).fit(oof[reference].reshape(-1, 1), y[reference])
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    prob = 1 / (1 + np.exp(-(a * oof + b)))
-    threshold, f1 = _best_threshold(y, prob)
+    prob = 1 / (1 + np.exp(-(a * oof[reference] + b)))
+    threshold, f1 = _best_threshold(y[reference], prob)
     final = _logistic(c, config.seed).fit(x, y)
     return {
         "coef": final.coef_[0],
         "intercept": float(final.intercept_[0]),
         "platt": (a, b),
         "threshold": threshold,
-        "cv": {"f1_at_threshold": round(f1, 4), "positives": int(y.sum()), "n": len(y)},
+        "cv": {
+            "f1_at_threshold": round(f1, 4),
+            "positives": int(y.sum()),
+            "n": len(y),
+            "calibrated_on": int(reference.sum()),
+        },
     }
 
 
@@ -148,13 +159,14 @@ def train_model(data_dir: str | Path = "data", config: TrainingConfig | None = N
     terms = [*tfidf.get_feature_names_out().tolist(), *CUE_FEATURES]
     x_flags, x_sent = x_all[: len(flags)], x_all[len(flags) :]
 
+    reference = flags["reference"].to_numpy()
     coef = np.zeros((len(terms), N_OUTPUTS))
     intercept = np.zeros(N_OUTPUTS)
     platt = np.zeros((len(FLAG_HEADS), 2))
     thresholds = np.zeros(len(FLAG_HEADS))
     cv_report: dict[str, Any] = {}
     for j, head in enumerate(FLAG_HEADS):
-        fitted = _fit_flag(x_flags, flags[head].to_numpy(), config.flag_c[j], config)
+        fitted = _fit_flag(x_flags, flags[head].to_numpy(), reference, config.flag_c[j], config)
         coef[:, j], intercept[j] = fitted["coef"], fitted["intercept"]
         platt[j], thresholds[j] = fitted["platt"], fitted["threshold"]
         cv_report[head] = {**fitted["cv"], "threshold": round(fitted["threshold"], 4)}
