@@ -15,9 +15,8 @@ KNOWN_MISSES = {
     "Channel 7 consumer reporter will hear about this @AmericanAir",
     "c@ll the n3ws? yes I will, @delta",
     "see you in small claims court @comcast",
-    "Everyone needs to know how @united treats disabled passengers. Please RT",
-    "leaving a 1 star review everywhere I can. @hotel",
     "@comcast escalate this to corporate, I've called 6 times",
+    "Switched to @delta last year and love it",
     "@JetBlue I switched to you from @united and never looked back",
 }
 
