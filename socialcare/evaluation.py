@@ -115,20 +115,16 @@ def evaluate(model: LinearTriageModel, data_dir: str | Path = "data") -> Evaluat
     scores = triage.score_many(texts)
     compound = _vader_compound(texts)
     report.sizes["triage_gold test"] = len(gold)
-    probs = {
-        "negative": np.array([s.negativity for s in scores]),
-        "escalation": np.array([s.escalation for s in scores]),
-        "praise": np.array([s.praise for s in scores]),
-        "question": np.array([s.question for s in scores]),
-        "urgent": np.array([s.urgency for s in scores]),
+    # Scores attribute of each head's probability and of its flag.
+    fields = {
+        "negative": ("negativity", "is_negative"),
+        "escalation": ("escalation", "is_escalation"),
+        "praise": ("praise", "is_praise"),
+        "question": ("question", "is_question"),
+        "urgent": ("urgency", "is_urgent"),
     }
-    flags = {
-        "negative": np.array([s.is_negative for s in scores]),
-        "escalation": np.array([s.is_escalation for s in scores]),
-        "praise": np.array([s.is_praise for s in scores]),
-        "question": np.array([s.is_question for s in scores]),
-        "urgent": np.array([s.is_urgent for s in scores]),
-    }
+    probs = {h: np.array([getattr(s, p) for s in scores]) for h, (p, _) in fields.items()}
+    flags = {h: np.array([getattr(s, f) for s in scores]) for h, (_, f) in fields.items()}
     vader_flags = {"negative": (compound <= -0.05, -compound), "praise": (compound >= 0.05, compound)}
     for head in FLAG_HEADS:
         y = gold[head].to_numpy().astype(int)
