@@ -22,7 +22,6 @@ makes one-post scoring cheap.
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -253,9 +252,9 @@ class FeatureIndexer:
         self._token_cache: dict[str, tuple[tuple[int, ...], int]] = {}
         self._valence_index = {t: self.cue_index[f] for t, f in _valence_features().items()}
 
-    def indices_many(self, texts: Sequence[str]) -> list[tuple[Counter[int], list[int], list[Cue]]]:
-        """For each post: the counts of its TF-IDF feature columns, its cue feature
-        columns, and its threat cues."""
+    def indices_many(self, texts: Sequence[str]) -> list[tuple[set[int], list[int], list[Cue]]]:
+        """For each post: the set of its TF-IDF feature columns (term frequency is
+        binary), its cue feature columns, and its threat cues."""
         vocabulary = self.vocabulary
         cache = self._token_cache
         if len(cache) >= _CACHE_LIMIT:
@@ -281,9 +280,9 @@ class FeatureIndexer:
                     out.append(index)
             flags = [cue_index[f] for f in cue_features(post, valence=False)]
             flags.extend(valences)
-            results.append((Counter(out), flags, post.cues))
+            results.append((set(out), flags, post.cues))
         return results
 
-    def indices(self, text: str) -> tuple[Counter[int], list[int], list[Cue]]:
+    def indices(self, text: str) -> tuple[set[int], list[int], list[Cue]]:
         """The indices and cues of one post (see :meth:`indices_many`)."""
         return self.indices_many([text])[0]

@@ -112,23 +112,20 @@ class LinearTriageModel:
 
         indptr = [0]
         columns = array("l")
-        values = array("f")
+        cue_marks = array("b")
         all_cues: list[list[Cue]] = []
-        for counts, flags, cues in self._indexer.indices_many(texts):
-            columns.extend(counts.keys())
-            values.extend(counts.values())
+        for present, flags, cues in self._indexer.indices_many(texts):
+            columns.extend(present)
             columns.extend(flags)
-            values.extend([0.0] * len(flags))  # marks a cue column
+            cue_marks.extend(bytes(len(present)))
+            cue_marks.extend(b"\x01" * len(flags))
             indptr.append(len(columns))
             all_cues.append(cues)
         n = len(texts)
         cols = np.frombuffer(columns, dtype=np.int_) if columns else np.zeros(0, dtype=np.int_)
-        tf = np.frombuffer(values, dtype=np.float32) if values else np.zeros(0, dtype=np.float32)
-        is_cue = tf == 0.0
-        data = np.empty(len(cols), dtype=np.float32)
-        text_cols = cols[~is_cue]
-        data[~is_cue] = (1.0 + np.log(tf[~is_cue])) * self.idf[text_cols]
-        data[is_cue] = self.cue_scale
+        is_cue = np.frombuffer(cue_marks, dtype=np.int8).astype(bool) if cue_marks else np.zeros(0, dtype=bool)
+        data = np.full(len(cols), self.cue_scale, dtype=np.float32)
+        data[~is_cue] = self.idf[cols[~is_cue]]
         row_of = np.repeat(np.arange(n), np.diff(indptr))
         squares = np.where(is_cue, 0.0, data.astype(np.float64) ** 2)
         norms = np.sqrt(np.bincount(row_of, weights=squares, minlength=n))
@@ -154,14 +151,11 @@ class LinearTriageModel:
 
     def predict_one(self, text: str) -> Prediction:
         """Predict one post with numpy only (the low-latency path)."""
-        counts, flags, cues = self._indexer.indices(text)
-        if counts:
-            n = len(counts)
-            rows = np.fromiter(counts.keys(), dtype=np.intp, count=n)
-            values = np.log(np.fromiter(counts.values(), dtype=np.float32, count=n))
-            values += 1.0
-            values *= self.idf[rows]
-            values /= np.sqrt(values @ values)
+        present, flags, cues = self._indexer.indices(text)
+        if present:
+            rows = np.fromiter(present, dtype=np.intp, count=len(present))
+            values = self.idf[rows]
+            values = values / np.sqrt(values @ values)
             if flags:
                 rows = np.concatenate((rows, flags))
                 values = np.concatenate((values, np.full(len(flags), self.cue_scale, dtype=np.float32)))
@@ -192,10 +186,10 @@ class LinearTriageModel:
 
     def top_terms(self, text: str, head: int, k: int = 3) -> list[str]:
         """The ``k`` word features of ``text`` that push head ``head`` up the most."""
-        counts, _, _ = self._indexer.indices(text)
-        if not counts:
+        present, _, _ = self._indexer.indices(text)
+        if not present:
             return []
-        unique = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        unique = np.fromiter(sorted(present), dtype=np.intp, count=len(present))
         contribution = self.idf[unique] * self.coef[unique, head]
         order = np.argsort(-contribution, kind="stable")
         out: list[str] = []

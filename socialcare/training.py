@@ -57,7 +57,7 @@ def make_vectorizer(config: TrainingConfig | None = None) -> Any:
         lowercase=False,
         min_df=config.min_df,
         max_features=config.max_features,
-        sublinear_tf=True,
+        binary=True,
         dtype=np.float32,
     )
     cues = CountVectorizer(analyzer=analyze_cues, vocabulary=list(CUE_FEATURES), binary=True, dtype=np.float32)

@@ -12,9 +12,10 @@ import pytest
 with (Path(__file__).parent / "data" / "challenge.csv").open(encoding="utf-8", newline="") as _file:
     CASES = list(csv.DictReader(_file))
 KNOWN_MISSES = {
-    "Channel 7 consumer reporter will hear about this @AmericanAir",
     "c@ll the n3ws? yes I will, @delta",
     "see you in small claims court @comcast",
+    "reporting you to the BBB, this is fraud @verizon",
+    "Everyone needs to know how @united treats disabled passengers. Please RT",
     "@comcast escalate this to corporate, I've called 6 times",
     "Switched to @delta last year and love it",
     "@JetBlue I switched to you from @united and never looked back",
