@@ -29,6 +29,8 @@ __all__ = ["TrainingConfig", "make_vectorizer", "train_model"]
 
 logger = logging.getLogger(__name__)
 
+_THREAT_PREFIXES = ("k:threat", "k:negthreat", "k:ctx:", "k:grp:")
+
 
 @dataclass(frozen=True)
 class TrainingConfig:
@@ -158,6 +160,13 @@ def train_model(data_dir: str | Path = "data", config: TrainingConfig | None = N
     tfidf = vectorizer.transformer_list[0][1]
     terms = [*tfidf.get_feature_names_out().tolist(), *CUE_FEATURES]
     x_flags, x_sent = x_all[: len(flags)], x_all[len(flags) :]
+    # Threat-rule columns speak to escalation only: the other heads do not see them,
+    # so a rare threat context cannot leak into, say, praise.
+    from scipy import sparse
+
+    keep = np.array([0.0 if t.startswith(_THREAT_PREFIXES) else 1.0 for t in terms])
+    x_flags_plain = (x_flags @ sparse.diags(keep)).tocsr()
+    x_sent = (x_sent @ sparse.diags(keep)).tocsr()
 
     reference = flags["reference"].to_numpy()
     coef = np.zeros((len(terms), N_OUTPUTS))
@@ -166,7 +175,8 @@ def train_model(data_dir: str | Path = "data", config: TrainingConfig | None = N
     thresholds = np.zeros(len(FLAG_HEADS))
     cv_report: dict[str, Any] = {}
     for j, head in enumerate(FLAG_HEADS):
-        fitted = _fit_flag(x_flags, flags[head].to_numpy(), reference, config.flag_c[j], config)
+        x_head = x_flags if head == "escalation" else x_flags_plain
+        fitted = _fit_flag(x_head, flags[head].to_numpy(), reference, config.flag_c[j], config)
         coef[:, j], intercept[j] = fitted["coef"], fitted["intercept"]
         platt[j], thresholds[j] = fitted["platt"], fitted["threshold"]
         cv_report[head] = {**fitted["cv"], "threshold": round(fitted["threshold"], 4)}

@@ -14,9 +14,9 @@ with (Path(__file__).parent / "data" / "challenge.csv").open(encoding="utf-8", n
 KNOWN_MISSES = {
     "c@ll the n3ws? yes I will, @delta",
     "see you in small claims court @comcast",
+    "Filing a complaint with the DOT today, 9 hours stuck on the tarmac @united",
     "reporting you to the BBB, this is fraud @verizon",
-    "Everyone needs to know how @united treats disabled passengers. Please RT",
-    "@comcast escalate this to corporate, I've called 6 times",
+    "I'm not going to cancel, I just want this fixed",
     "Switched to @delta last year and love it",
     "@JetBlue I switched to you from @united and never looked back",
 }
