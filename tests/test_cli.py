@@ -152,3 +152,18 @@ def test_explain_json(capsys: pytest.CaptureFixture) -> None:
 def test_console_script_runs_as_a_module() -> None:
     done = subprocess.run([sys.executable, "-m", "socialcare", "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.startswith("socialcare ")
+
+
+@pytest.mark.slow
+def test_train_then_evaluate_a_small_model(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    model = tmp_path / "small.npz"
+    data = Path(__file__).resolve().parents[1] / "data"
+    argv = ["train", "--data-dir", str(data), "--limit", "300", "-o", str(model), "--no-evaluate"]
+    assert main(argv) == 0
+    assert model.stat().st_size > 0
+    assert main(["evaluate", "--data-dir", str(data), "--model", str(model), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    heads = {(r["split"], r["head"], r["metric"]) for r in report["rows"]}
+    assert ("triage_gold test", "escalation", "f1") in heads
+    assert ("TweetEval test", "sentiment", "macro-recall") in heads
+    assert all(r["model"] is None or 0 <= r["model"] <= 1 for r in report["rows"])
