@@ -274,8 +274,8 @@ class FeatureIndexer:
                 out.extend(cached[0])
                 if cached[1] >= 0:
                     valences.add(cached[1])
-            for a, b in pairwise(tokens):
-                index = vocabulary.get(f"b:{a} {b}")
+            for feature in pair_features(tokens):
+                index = vocabulary.get(feature)
                 if index is not None:
                     out.append(index)
             flags = [cue_index[f] for f in cue_features(post, valence=False)]

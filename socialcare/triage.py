@@ -173,7 +173,9 @@ class Triage:
         >>> Triage().score("Thank you so much, the crew was wonderful!").is_praise
         True
         """
-        clean, status = self._clean(text, strict=True)
+        return self._score_one(*self._clean(text, strict=True))
+
+    def _score_one(self, clean: str | None, status: str) -> Scores:
         if clean is None:
             return _neutral(status)
         return self._scores_from(self.model.predict_one(clean), 0, status)
@@ -273,9 +275,8 @@ class Triage:
         ``now`` is the moment waiting time is measured to (default: the current time).
         """
         p = self._as_post(post)
-        scores = self.score(p.text)
-        text, _ = self._clean(p.text, strict=False)
-        return self._route_one(scores, p, now or datetime.now(timezone.utc), text)
+        text, status = self._clean(p.text, strict=True)
+        return self._route_one(self._score_one(text, status), p, now or datetime.now(timezone.utc), text)
 
     def route_many(self, posts: Iterable[Post | str], now: datetime | None = None) -> list[Routing]:
         """Route many posts at once (scores computed in one batch)."""
