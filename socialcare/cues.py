@@ -14,11 +14,20 @@ words around them undo them) and the source of the human-readable reasons.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .types import ESCALATION_TYPES, EscalationType
 
-__all__ = ["CONTEXTS", "Cue", "find_threat_cues", "strongest_type", "threat_context"]
+__all__ = [
+    "CONTEXTS",
+    "Cue",
+    "find_threat_cues",
+    "match_threat_cues",
+    "strongest_type",
+    "threat_context",
+    "triggered_patterns",
+]
 
 _SUBJ = (
     r"(?:i|we|i'm|im|i am|we're|we are|i'll|ill|we'll|i will|we will|gonna|going to|will|"
@@ -172,40 +181,85 @@ _STEMS: list[tuple[str, ...]] = [
     ("charge", "dispute", "disputing", "stop", "withhold", "bank", "card"),
     ("pay=",),
     (
-        "viral",
-        "tell",
-        "everyone",
-        "everybody",
-        "share",
-        "post",
-        "followers",
-        "friends",
-        "social",
-        "know",
-        "warn",
-        "spread",
+        "viral=",
+        "tell=",
+        "telling=",
+        "everyone=",
+        "everybody=",
+        "share=",
+        "post=",
+        "posting=",
+        "posts=",
+        "followers=",
+        "friends=",
+        "social=",
+        "know=",
+        "warn=",
+        "warning=",
+        "spread=",
         "rt=",
-        "retweet",
-        "review",
-        "rating",
-        "promoted",
-        "tweet",
-        "views",
-        "likes",
-        "thousand",
+        "retweet=",
+        "retweets=",
+        "review=",
+        "reviews=",
+        "rating=",
+        "ratings=",
+        "promoted=",
+        "tweet=",
+        "tweets=",
+        "views=",
+        "likes=",
+        "thousand=",
         "k=",
-        "yelp",
-        "tripadvisor",
-        "google",
-        "trustpilot",
+        "yelp=",
+        "tripadvisor=",
+        "google=",
+        "trustpilot=",
         "star=",
     ),
-    ("boycott", "people", "guys", "folks", "everyone", "y'all"),
-    ("cancel", "switch", "leav", "clos", "drop", "ditch", "dump", "mov"),
-    ("cancel",),
-    ("switch", "another", "different", "find", "business", "money", "customer", "account"),
-    ("again", "anymore", "ever=", "more="),
-    ("never", "last", "done", "through", "goodbye", "bye=", "loyalty"),
+    ("boycott=", "people=", "guys=", "folks=", "everyone=", "y'all="),
+    # The patterns below end or turn on exact words, so only those words trigger them.
+    tuple(
+        f"{w}="
+        for w in [
+            "cancel",
+            "canceling",
+            "cancelling",
+            "switch",
+            "switching",
+            "leave",
+            "leaving",
+            "close",
+            "closing",
+            "drop",
+            "dropping",
+            "ditch",
+            "ditching",
+            "dump",
+            "dumping",
+            "move",
+            "moving",
+        ]
+    ),
+    ("cancel=", "canceling=", "cancelling="),
+    tuple(
+        f"{w}="
+        for w in [
+            "switch",
+            "switching",
+            "switched",
+            "another",
+            "different",
+            "find",
+            "finding",
+            "business",
+            "money",
+            "customer",
+            "account",
+        ]
+    ),
+    ("again=", "anymore=", "ever=", "more="),
+    tuple(f"{w}=" for w in ["never", "last", "done", "through", "goodbye", "bye", "loyalty"]),
     (
         "supervisor",
         "manager",
@@ -214,23 +268,33 @@ _STEMS: list[tuple[str, ...]] = [
         "head=",
         "headquarters",
         "executive",
-        "charge",
-        "higher",
+        "charge=",
+        "higher=",
         "escalat",
-        "someone",
-        "somebody",
+        "someone=",
+        "somebody=",
     ),
 ]
 _EXACT = [frozenset(w[:-1] for w in stems if w.endswith("=")) for stems in _STEMS]
 _PREFIX = [tuple(w for w in stems if not w.endswith("=")) for stems in _STEMS]
+_ANY_EXACT = frozenset().union(*_EXACT)
+_ANY_PREFIX = tuple(sorted({p for prefixes in _PREFIX for p in prefixes}))
 _trigger_cache: dict[str, frozenset[int]] = {}
 _NO_PATTERN: frozenset[int] = frozenset()
+
+
+def triggered_patterns(token: str) -> frozenset[int]:
+    """The numbers of the threat patterns that ``token`` may start or belong to."""
+    return _patterns_for(token)
 
 
 def _patterns_for(token: str) -> frozenset[int]:
     found = _trigger_cache.get(token)
     if found is None:
-        found = frozenset(i for i in range(len(_STEMS)) if token in _EXACT[i] or token.startswith(_PREFIX[i]))
+        if token in _ANY_EXACT or token.startswith(_ANY_PREFIX):
+            found = frozenset(i for i in range(len(_STEMS)) if token in _EXACT[i] or token.startswith(_PREFIX[i]))
+        else:
+            found = _NO_PATTERN
         if len(_trigger_cache) > 200_000:
             _trigger_cache.clear()
         _trigger_cache[token] = found or _NO_PATTERN
@@ -363,8 +427,12 @@ def find_threat_cues(normalized: str, tokens: list[str] | None = None) -> list[C
             found = _patterns_for(token)
         if found:
             wanted |= found
-    if not wanted:
-        return []
+    return match_threat_cues(normalized, wanted) if wanted else []
+
+
+def match_threat_cues(normalized: str, wanted: Iterable[int]) -> list[Cue]:
+    """Run the threat patterns numbered ``wanted`` (those that the post's tokens
+    trigger, see :func:`triggered_patterns`) over normalised text."""
     cues: list[Cue] = []
     taken: list[tuple[int, int]] = []
     for index in sorted(wanted):

@@ -28,6 +28,8 @@ from .model import FLAG_HEADS, LinearTriageModel
 from .triage import Triage
 from .types import CATEGORIES, SENTIMENTS
 
+_COUNTS = ("true pos", "false pos", "false neg")
+
 __all__ = ["EvaluationReport", "evaluate", "expected_calibration_error", "vader_analyzer"]
 
 
@@ -76,12 +78,19 @@ def _binary(y: np.ndarray, pred: np.ndarray, score: np.ndarray | None) -> dict[s
     return out
 
 
+def _count(pred: np.ndarray, y: np.ndarray, flagged: int, truth: int) -> float:
+    """Posts flagged ``flagged`` (0/1) whose true label is ``truth``."""
+    return float(((np.asarray(pred).astype(int) == flagged) & (y == truth)).sum())
+
+
 @dataclass
 class EvaluationReport:
     """Every measured figure, as plain data (also written into the model's metadata)."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     sizes: dict[str, int] = field(default_factory=dict)
+    #: triage_gold test category confusion: confusion[true][predicted] = posts.
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add(self, split: str, head: str, metric: str, model: float | None, vader: float | None) -> None:
         self.rows.append({"split": split, "head": head, "metric": metric, "model": model, "vader": vader})
@@ -95,11 +104,20 @@ class EvaluationReport:
     def to_markdown(self) -> str:
         lines = ["| split | head | metric | socialcare | VADER |", "|---|---|---|---|---|"]
         for row in self.rows:
-            m = "" if row["model"] is None else f"{row['model']:.3f}"
-            v = "n/a" if row["vader"] is None else f"{row['vader']:.3f}"
+            digits = 0 if row["metric"] in _COUNTS else 3
+            m = "" if row["model"] is None else f"{row['model']:.{digits}f}"
+            v = "n/a" if row["vader"] is None else f"{row['vader']:.{digits}f}"
             lines.append(f"| {row['split']} | {row['head']} | {row['metric']} | {m} | {v} |")
         sizes = ", ".join(f"{k} {v}" for k, v in self.sizes.items())
-        return "\n".join(lines) + f"\n\nPosts per split: {sizes}.\n"
+        out = "\n".join(lines) + f"\n\nPosts per split: {sizes}.\n"
+        if self.confusion:
+            labels = list(self.confusion)
+            out += "\ntriage_gold test category confusion (rows: true, columns: predicted)\n\n"
+            out += "| true \\ predicted | " + " | ".join(labels) + " |\n"
+            out += "|---" * (len(labels) + 1) + "|\n"
+            for true in labels:
+                out += f"| {true} | " + " | ".join(str(self.confusion[true][p]) for p in labels) + " |\n"
+        return out
 
 
 def evaluate(model: LinearTriageModel, data_dir: str | Path = "data") -> EvaluationReport:
@@ -132,8 +150,13 @@ def evaluate(model: LinearTriageModel, data_dir: str | Path = "data") -> Evaluat
         base = _binary(y, *vader_flags[head]) if head in vader_flags else {}
         for metric in ("precision", "recall", "f1", "auc"):
             report.add("triage_gold test", head, metric, ours.get(metric), base.get(metric))
+        for metric, flagged, truth in (("true pos", 1, 1), ("false pos", 1, 0), ("false neg", 0, 1)):
+            vader = _count(vader_flags[head][0], y, flagged, truth) if head in vader_flags else None
+            report.add("triage_gold test", head, metric, _count(flags[head], y, flagged, truth), vader)
         report.add("triage_gold test", head, "ECE", expected_calibration_error(y, probs[head]), None)
     predicted = [r.category for r in triage.route_many(texts)]
+    pairs = list(zip(gold["category"], predicted, strict=True))
+    report.confusion = {t: {p: pairs.count((t, p)) for p in CATEGORIES} for t in CATEGORIES}
     vader_category = np.where(compound <= -0.05, "complaint", np.where(compound >= 0.05, "praise", "other"))
     report.add(
         "triage_gold test",

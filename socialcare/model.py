@@ -13,7 +13,6 @@ scikit-learn, and the tests check that both paths give the same numbers.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from .cues import Cue
-from .features import CUE_FEATURES, FeatureIndexer
+from .features import CUE_FEATURES
+from .indexer import FeatureIndexer
 from .types import ESCALATION_TYPES, SENTIMENTS
 
 __all__ = ["FLAG_HEADS", "N_OUTPUTS", "LinearTriageModel", "Prediction"]
@@ -98,46 +98,39 @@ class LinearTriageModel:
         if tuple(self.terms[n_text:]) != CUE_FEATURES:
             raise ValueError("the last vocabulary terms are not this library's cue features")
         self.n_text_features = n_text
-        self.vocabulary = {t: i for i, t in enumerate(self.terms[:n_text])}
-        self._indexer = FeatureIndexer(self.vocabulary, n_text)
+        self._indexer = FeatureIndexer(self.terms[:n_text], n_text)
+        self._text_coef = self.coef[:n_text]
+        self._cue_coef = self.coef[n_text:]
 
     @property
     def n_features(self) -> int:
         return len(self.terms)
 
     # -- feature matrix -------------------------------------------------------------
-    def _features(self, texts: Sequence[str]) -> tuple[Any, list[list[Cue]]]:
-        """Feature matrix (scipy CSR) and threat cues of ``texts``."""
+    def _features(self, texts: Sequence[str]) -> tuple[Any, Any, list[list[Cue]]]:
+        """TF-IDF block and cue block (scipy CSR, float32) and threat cues of ``texts``."""
         from scipy import sparse
 
-        indptr = [0]
-        columns = array("l")
-        cue_marks = array("b")
-        all_cues: list[list[Cue]] = []
-        for present, flags, cues in self._indexer.indices_many(texts):
-            columns.extend(present)
-            columns.extend(flags)
-            cue_marks.extend(bytes(len(present)))
-            cue_marks.extend(b"\x01" * len(flags))
-            indptr.append(len(columns))
-            all_cues.append(cues)
-        n = len(texts)
-        cols = np.frombuffer(columns, dtype=np.int_) if columns else np.zeros(0, dtype=np.int_)
-        is_cue = np.frombuffer(cue_marks, dtype=np.int8).astype(bool) if cue_marks else np.zeros(0, dtype=bool)
-        data = np.full(len(cols), self.cue_scale, dtype=np.float32)
-        data[~is_cue] = self.idf[cols[~is_cue]]
-        row_of = np.repeat(np.arange(n), np.diff(indptr))
-        squares = np.where(is_cue, 0.0, data.astype(np.float64) ** 2)
-        norms = np.sqrt(np.bincount(row_of, weights=squares, minlength=n))
-        scale = np.where(norms > 0, norms, 1.0)[row_of]
-        data = np.where(is_cue, data, data / scale).astype(np.float32)
-        x = sparse.csr_matrix((data, cols.astype(np.int32), np.asarray(indptr)), shape=(n, self.n_features))
-        return x, all_cues
+        b = self._indexer.columns_many(texts)
+        n = b.n
+        values = self.idf[b.text_cols]
+        norms = np.sqrt(np.bincount(b.text_rows, weights=values.astype(np.float64) ** 2, minlength=n))
+        data = (values / np.where(norms > 0, norms, 1.0)[b.text_rows]).astype(np.float32)
+        text_ptr = np.concatenate(([0], np.cumsum(np.bincount(b.text_rows, minlength=n))))
+        text = sparse.csr_matrix((data, b.text_cols.astype(np.int32), text_ptr), shape=(n, self.n_text_features))
+        cue_ptr = np.concatenate(([0], np.cumsum(np.bincount(b.cue_rows, minlength=n))))
+        cue_data = np.full(len(b.cue_cols), self.cue_scale, dtype=np.float32)
+        cue_cols = (b.cue_cols - self.n_text_features).astype(np.int32)
+        cues = sparse.csr_matrix((cue_data, cue_cols, cue_ptr), shape=(n, len(CUE_FEATURES)))
+        return text, cues, b.cues
 
     def transform(self, texts: Sequence[str]) -> Any:
         """Feature matrix (scipy CSR, float32) of ``texts``: TF-IDF columns equal to
         the fitted ``TfidfVectorizer`` of :mod:`socialcare.training`, then the 0/1 cue columns."""
-        return self._features(texts)[0]
+        from scipy import sparse
+
+        text, cues, _ = self._features(texts)
+        return sparse.hstack([text, cues], format="csr", dtype=np.float32)
 
     # -- prediction -----------------------------------------------------------------
     def _finish(self, logits: np.ndarray, cues: list[list[Cue]]) -> Prediction:
@@ -170,8 +163,10 @@ class LinearTriageModel:
         """Predict many posts: features in one pass, one sparse product per batch."""
         parts: list[Prediction] = []
         for start in range(0, len(texts), batch_size):
-            x, cues = self._features(texts[start : start + batch_size])
-            logits = np.asarray(x @ self.coef, dtype=np.float64) + self.intercept
+            text, cue_block, cues = self._features(texts[start : start + batch_size])
+            logits = np.asarray(text @ self._text_coef, dtype=np.float64)
+            logits += cue_block @ self._cue_coef
+            logits += self.intercept
             parts.append(self._finish(logits, cues))
         if not parts:
             return self._finish(np.zeros((0, N_OUTPUTS)), [])

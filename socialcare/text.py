@@ -46,6 +46,9 @@ _CONFUSABLES = str.maketrans(
         "\x1d": " ", "\x1e": " ",
     }
 )  # fmt: skip
+# Any character that _INVISIBLE or _CONFUSABLES changes (checked before translating:
+# most non-ASCII posts hold only emoji, and a search is cheaper than a translation).
+_NEEDS_TRANSLATE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted({*_INVISIBLE, *_CONFUSABLES})) + "]")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
 # Leetspeak only where a digit or symbol sits between two letters (n3ws, l@wyer),
@@ -71,8 +74,10 @@ _MARKS = re.compile(rf"([!?.,;:]|[{_EMOJI}])")
 _OTHER = re.compile(rf"[^a-z0-9_' !?.,;:{_EMOJI}]+")
 _LOOSE_QUOTE = re.compile(r"(?<![a-z])'|'(?![a-z])")
 _PLACEHOLDERS = frozenset({"_url_", "_user_"})
+# A piece that only the hashtag, elongation and punctuation-run rules can change.
+_SIMPLE = re.compile(r"(#*)([A-Za-z]+)([!?.,;:]*)")
 _CACHE_LIMIT = 300_000
-_token_cache: dict[str, tuple[str, bool]] = {}
+_piece_cache: dict[str, tuple[str, bool]] = {}
 
 
 def _fold_token(raw: str) -> tuple[str, bool]:
@@ -80,6 +85,16 @@ def _fold_token(raw: str) -> tuple[str, bool]:
     by spaces) and whether it shouts (three or more capital letters, no small ones)."""
     if raw in _PLACEHOLDERS:
         return raw, False
+    simple = _SIMPLE.fullmatch(raw)
+    if simple:  # the common case (a word, maybe a hashtag, maybe with marks), without the other rules
+        word, marks = simple.group(2), simple.group(3)
+        shout = len(word) >= 3 and word.isupper()
+        word = word.lower()
+        if _ELONGATION.search(word):
+            word = _ELONGATION.sub(r"\1\1", word)
+        if marks:
+            word = " ".join((word, *_PUNCT_RUN.sub(r"\1\1\1", marks)))
+        return word, shout
     letters = [c for c in raw if c.isalpha()]
     shout = len(letters) >= 3 and all(c.isupper() for c in letters)
     token = raw.replace("#", " ").lower()
@@ -102,7 +117,9 @@ def _prefold(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_CONFUSABLES)
+        text = unicodedata.normalize("NFKC", text)
+        if _NEEDS_TRANSLATE.search(text):
+            text = text.translate(_INVISIBLE).translate(_CONFUSABLES)
     if "://" in text or "www." in text or "WWW." in text:
         text = _URL.sub(" _url_ ", text)
     if "@" in text:
@@ -119,24 +136,40 @@ def normalize_many(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
     >>> normalize_many(["Sooo ANGRY!!!!", "c@ll the n3ws :("])
     (['soo angry ! ! !', 'call the news _frown_'], [True, False])
     """
-    cache = _token_cache
-    if len(cache) > _CACHE_LIMIT:
-        cache.clear()
     normalized: list[str] = []
     shouting: list[bool] = []
     for text in texts:
         parts = []
         shout = False
-        for raw in _prefold(text).split():
-            folded = cache.get(raw)
-            if folded is None:
-                folded = cache[raw] = _fold_token(raw)
+        for raw in text.split():
+            folded = fold_piece(raw)
             if folded[0]:
                 parts.append(folded[0])
             shout = shout or folded[1]
         normalized.append(" ".join(parts))
         shouting.append(shout)
     return normalized, shouting
+
+
+def fold_piece(raw: str) -> tuple[str, bool]:
+    """Fold one whitespace-free piece of a raw post: its normalised tokens (joined by
+    spaces, possibly none) and whether it shouts. Every rule of :func:`normalize_many`
+    acts within such a piece (entities, Unicode forms, URLs and handles never span
+    whitespace), so a post is the pieces of its ``str.split()``, folded one by one.
+    Cached; the cache is bounded (emptied when full).
+    """
+    folded = _piece_cache.get(raw)
+    if folded is None:
+        if len(_piece_cache) > _CACHE_LIMIT:
+            _piece_cache.clear()
+        pre = _prefold(raw)
+        if pre == raw:
+            folded = _fold_token(raw)
+        else:
+            parts = [_fold_token(p) for p in pre.split()]
+            folded = " ".join(f for f, _ in parts if f), any(s for _, s in parts)
+        _piece_cache[raw] = folded
+    return folded
 
 
 def normalize(text: str) -> str:

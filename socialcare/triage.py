@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from .cues import Cue, strongest_type
 from .errors import InputError, InputTypeError
@@ -51,6 +50,9 @@ def _neutral(status: str) -> Scores:
 
 #: The documented result for a post without text.
 NEUTRAL_SCORES = _neutral("empty")
+
+
+_PENDING = Scores(0.0, 0.0, 0.0, 0.0, 0.0, None, "neutral", False, False, False, False, False, (), "empty")
 
 
 def _cue_text(cue: Cue) -> str:
@@ -122,7 +124,7 @@ class Triage:
         self.max_chars = max_chars
 
     # -- input checks ---------------------------------------------------------------
-    def _clean(self, text: object, *, strict: bool, where: str = "text") -> tuple[str | None, str]:
+    def _clean(self, text: object, *, strict: bool, where: str | Callable[[], str] = "text") -> tuple[str | None, str]:
         """Return (text to score or None, status)."""
         if isinstance(text, str):
             if not text.strip():
@@ -136,36 +138,48 @@ class Triage:
             return None, "empty"
         if strict:
             raise InputTypeError(
-                f"{where} must be a str, got {type(text).__name__} ({text!r:.40}); "
+                f"{where if isinstance(where, str) else where()} must be a str, "
+                f"got {type(text).__name__} ({text!r:.40}); "
                 "pass the post's text, or None for no text"
             )
         return None, "invalid"
 
     # -- scoring ----------------------------------------------------------------------
     def _scores_from(self, pred: Prediction, i: int, status: str) -> Scores:
-        p = pred.flags[i]
-        thr = self.model.thresholds
-        is_esc = bool(p[_ESC] >= thr[_ESC])
-        cues = pred.cues[i]
-        etype = None
-        if is_esc:
-            etype = strongest_type(cues) or ESCALATION_TYPES[int(np.argmax(pred.escalation_type[i]))]
-        return Scores(
-            negativity=float(p[_NEG]),
-            escalation=float(p[_ESC]),
-            praise=float(p[_PRA]),
-            question=float(p[_QUE]),
-            urgency=float(p[_URG]),
-            escalation_type=etype,
-            sentiment=SENTIMENTS[int(np.argmax(pred.sentiment[i]))],
-            is_negative=bool(p[_NEG] >= thr[_NEG]),
-            is_escalation=is_esc,
-            is_praise=bool(p[_PRA] >= thr[_PRA]),
-            is_question=bool(p[_QUE] >= thr[_QUE]),
-            is_urgent=bool(p[_URG] >= thr[_URG]),
-            cues=tuple(_cue_text(c) for c in cues),
-            status=status,  # type: ignore[arg-type]
-        )
+        return self._scores_list(pred, status_of=lambda _: status, rows=[i])[0]
+
+    def _scores_list(self, pred: Prediction, status_of: Any, rows: Sequence[int] | None = None) -> list[Scores]:
+        """Scores of the rows of a prediction (all by default); ``status_of(row)`` gives each status."""
+        index = range(len(pred.cues)) if rows is None else rows
+        flags = pred.flags[list(index)].tolist() if rows is not None else pred.flags.tolist()
+        sentiment = (pred.sentiment if rows is None else pred.sentiment[list(index)]).argmax(axis=1).tolist()
+        kinds = (pred.escalation_type if rows is None else pred.escalation_type[list(index)]).argmax(axis=1).tolist()
+        t_neg, t_esc, t_pra, t_que, t_urg = self.model.thresholds.tolist()
+        out = []
+        for j, i in enumerate(index):
+            neg, esc, pra, que, urg = flags[j]
+            cues = pred.cues[i]
+            is_esc = esc >= t_esc
+            etype = (strongest_type(cues) or ESCALATION_TYPES[kinds[j]]) if is_esc else None
+            out.append(
+                Scores(  # positional: measurably cheaper than keywords in this hot loop
+                    neg,
+                    esc,
+                    pra,
+                    que,
+                    urg,
+                    etype,
+                    SENTIMENTS[sentiment[j]],
+                    neg >= t_neg,
+                    is_esc,
+                    pra >= t_pra,
+                    que >= t_que,
+                    urg >= t_urg,
+                    tuple(map(_cue_text, cues)) if cues else (),
+                    status_of(i),
+                )
+            )
+        return out
 
     def score(self, text: str | None) -> Scores:
         """Score one post's text.
@@ -191,15 +205,16 @@ class Triage:
                 "score_many expects an iterable of texts, got a single str; use score(text) for one post"
             )
         items = list(texts)
-        cleaned = [self._clean(t, strict=True, where=f"texts[{i}]") for i, t in enumerate(items)]
+        cleaned = [self._clean(t, strict=True, where=partial("texts[{}]".format, i)) for i, t in enumerate(items)]
         return self._score_cleaned(cleaned)
 
     def _score_cleaned(self, cleaned: Sequence[tuple[str | None, str]]) -> list[Scores]:
         live = [i for i, (t, _) in enumerate(cleaned) if t is not None]
         pred = self.model.predict_many([cleaned[i][0] for i in live])  # type: ignore[misc]
-        out = [_neutral(status) for _, status in cleaned]
-        for row, i in enumerate(live):
-            out[i] = self._scores_from(pred, row, cleaned[i][1])
+        out: list[Scores] = [_neutral(status) if t is None else _PENDING for t, status in cleaned]
+        scored = self._scores_list(pred, status_of=lambda row: cleaned[live[row]][1])
+        for i, scores in zip(live, scored, strict=True):
+            out[i] = scores
         return out
 
     # -- routing ----------------------------------------------------------------------
@@ -283,7 +298,9 @@ class Triage:
         if isinstance(posts, (str, bytes)):
             raise InputTypeError("route_many expects an iterable of posts, got a single str; use route(post)")
         items = [self._as_post(p) for p in posts]
-        cleaned = [self._clean(p.text, strict=True, where=f"posts[{i}].text") for i, p in enumerate(items)]
+        cleaned = [
+            self._clean(p.text, strict=True, where=partial("posts[{}].text".format, i)) for i, p in enumerate(items)
+        ]
         scores = self._score_cleaned(cleaned)
         now = now or datetime.now(timezone.utc)
         return [self._route_one(s, p, now, c[0]) for s, p, c in zip(scores, items, cleaned)]

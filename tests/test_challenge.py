@@ -12,11 +12,9 @@ import pytest
 with (Path(__file__).parent / "data" / "challenge.csv").open(encoding="utf-8", newline="") as _file:
     CASES = list(csv.DictReader(_file))
 KNOWN_MISSES = {
-    "c@ll the n3ws? yes I will, @delta",
     "see you in small claims court @comcast",
-    "Filing a complaint with the DOT today, 9 hours stuck on the tarmac @united",
-    "reporting you to the BBB, this is fraud @verizon",
-    "I'm not going to cancel, I just want this fixed",
+    "filing a chargeback. done waiting for your refund",
+    "I don't want to switch, please just help me",
     "Switched to @delta last year and love it",
     "@JetBlue I switched to you from @united and never looked back",
 }

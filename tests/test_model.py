@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialcare.features import CUE_FEATURES
 from socialcare.model import N_OUTPUTS, LinearTriageModel
 from socialcare.training import make_vectorizer
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 CORPUS = [
     "@united worst airline ever, lost my bag AGAIN!!! calling my lawyer",
@@ -26,10 +33,15 @@ CORPUS = [
 @pytest.fixture(scope="module")
 def fitted():
     vectorizer = make_vectorizer().set_params(text__min_df=1).fit(CORPUS)
+    return vectorizer, _random_model(vectorizer, seed=0)
+
+
+def _random_model(vectorizer, seed: int) -> LinearTriageModel:
+    """A model over ``vectorizer``'s features with random weights (the features are what is tested)."""
     tfidf = vectorizer.transformer_list[0][1]
     terms = [*tfidf.get_feature_names_out().tolist(), *CUE_FEATURES]
-    rng = np.random.default_rng(0)
-    model = LinearTriageModel(
+    rng = np.random.default_rng(seed)
+    return LinearTriageModel(
         terms,
         tfidf.idf_,
         rng.normal(size=(len(terms), N_OUTPUTS)),
@@ -38,7 +50,6 @@ def fitted():
         np.full(5, 0.5),
         cue_scale=3.0,
     )
-    return vectorizer, model
 
 
 def test_lean_features_equal_the_sklearn_pipeline(fitted) -> None:
@@ -79,3 +90,41 @@ def test_inconsistent_arrays_are_refused(fitted) -> None:
     _, model = fitted
     with pytest.raises(ValueError, match="coef"):
         LinearTriageModel(model.terms, model.idf, model.coef[:-1], model.intercept, model.platt, model.thresholds)
+
+
+@pytest.fixture(scope="module")
+def real_fitted():
+    """A vectorizer fitted on half of the bundled sample posts, and a model with random weights."""
+    texts = pd.read_csv(DATA / "sample_posts.csv")["text"].astype(str).tolist()
+    challenge = pd.read_csv(Path(__file__).parent / "data" / "challenge.csv")["text"].astype(str).tolist()
+    vectorizer = make_vectorizer().set_params(text__min_df=1).fit(texts[:150])
+    model = _random_model(vectorizer, seed=1)
+    return vectorizer, model, texts + challenge
+
+
+def test_lean_features_equal_the_sklearn_pipeline_on_real_posts(real_fitted) -> None:
+    # Posts seen and unseen by the vocabulary, and the challenge suite's threats, traps and obfuscations.
+    vectorizer, model, texts = real_fitted
+    expected = vectorizer.transform(texts)
+    got = model.transform(texts)
+    assert (got != 0).sum() == (expected != 0).sum()
+    np.testing.assert_allclose(got.toarray(), expected.toarray(), rtol=1e-5, atol=1e-6)
+    for text in texts[::7]:  # the one-post path gives the same columns
+        present, flags, _ = model._indexer.indices(text)
+        row = vectorizer.transform([text]).tocsr()
+        assert present | set(flags) == set(row.indices.tolist())
+
+
+_PIECES = st.sampled_from(
+    ["call", "the", "NEWS", "news", "lawyer", "not", "going", "to", "cancel", "@united", "http://x.co/a", "?", "!!",
+     "what", "please", "never", "again", "flying", "you", "great", "sue", "1403", "zzqx", "😡", ":(", "ＢＢＢ", "n3ws"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=12).map(" ".join), min_size=1, max_size=6))
+def test_lean_features_equal_the_sklearn_pipeline_on_random_posts(real_fitted, posts) -> None:
+    vectorizer, model, _ = real_fitted
+    np.testing.assert_allclose(
+        model.transform(posts).toarray(), vectorizer.transform(posts).toarray(), rtol=1e-5, atol=1e-6
+    )

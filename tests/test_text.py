@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import socialcare.text as text_module
 from socialcare.text import normalize, tokenize
 
 
@@ -40,3 +45,16 @@ def test_tokenize_keeps_emoji_emoticons_and_marks() -> None:
 def test_normalize_handles_lone_surrogates_and_controls() -> None:
     out = normalize("bad \udc80 byte \x00 here")
     assert "bad" in out and "here" in out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aAbBsSoO#!?.,;:'3@", min_size=1, max_size=12))
+def test_the_fast_path_for_simple_pieces_folds_like_the_full_rules(piece: str) -> None:
+    fast = text_module._fold_token(piece)
+    full_rules_only = re.compile(r"(?!)")  # a pattern that never matches: every piece takes the full rules
+    original = text_module._SIMPLE
+    text_module._SIMPLE = full_rules_only
+    try:
+        assert fast == text_module._fold_token(piece)
+    finally:
+        text_module._SIMPLE = original
