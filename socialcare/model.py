@@ -13,6 +13,7 @@ scikit-learn, and the tests check that both paths give the same numbers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +100,9 @@ class LinearTriageModel:
             raise ValueError("the last vocabulary terms are not this library's cue features")
         self.n_text_features = n_text
         self._indexer = FeatureIndexer(self.terms[:n_text], n_text)
+        self._idf_list = self.idf.tolist()
+        self._intercept_list = self.intercept.tolist()
+        self._platt_list = [tuple(row) for row in self.platt.tolist()]
         self._text_coef = self.coef[:n_text]
         self._cue_coef = self.coef[n_text:]
 
@@ -142,22 +146,35 @@ class LinearTriageModel:
             cues=cues,
         )
 
+    def predict_one_values(self, text: str) -> tuple[list[float], int, int, list[Cue]]:
+        """One post as plain Python values (the low-latency path): the five flag
+        probabilities, the index of the likeliest sentiment and escalation type, and the
+        threat cues. Same numbers as :meth:`predict_many`, with one numpy product."""
+        logits, cues = self._logits_one(text)
+        platt = self._platt_list
+        flags = [0.5 * (1.0 + math.tanh(0.5 * (x * a + b))) for x, (a, b) in zip(logits, platt, strict=False)]
+        sentiment = logits[_SENT]
+        kinds = logits[_TYPE]
+        return flags, sentiment.index(max(sentiment)), kinds.index(max(kinds)), cues
+
     def predict_one(self, text: str) -> Prediction:
-        """Predict one post with numpy only (the low-latency path)."""
+        """Predict one post (arrays, like :meth:`predict_many`)."""
+        logits, cues = self._logits_one(text)
+        return self._finish(np.asarray(logits)[None, :], [cues])
+
+    def _logits_one(self, text: str) -> tuple[list[float], list[Cue]]:
         present, flags, cues = self._indexer.indices(text)
+        rows = [*present, *flags]
+        weights = [self.cue_scale] * len(flags)
         if present:
-            rows = np.fromiter(present, dtype=np.intp, count=len(present))
-            values = self.idf[rows]
-            values = values / np.sqrt(values @ values)
-            if flags:
-                rows = np.concatenate((rows, flags))
-                values = np.concatenate((values, np.full(len(flags), self.cue_scale, dtype=np.float32)))
-            logits = values @ self.coef[rows] + self.intercept
-        elif flags:
-            logits = self.cue_scale * self.coef[flags].sum(axis=0) + self.intercept
-        else:
-            logits = self.intercept.copy()
-        return self._finish(logits[None, :], [cues])
+            idf = self._idf_list
+            values = [idf[r] for r in present]
+            norm = math.sqrt(math.fsum(v * v for v in values))
+            weights = [v / norm for v in values] + weights
+        if not rows:
+            return list(self._intercept_list), cues
+        product = (np.asarray(weights, dtype=np.float32) @ self.coef[rows]).tolist()
+        return [p + b for p, b in zip(product, self._intercept_list, strict=True)], cues
 
     def predict_many(self, texts: Sequence[str], batch_size: int = 4096) -> Prediction:
         """Predict many posts: features in one pass, one sparse product per batch."""

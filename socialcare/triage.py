@@ -55,6 +55,31 @@ NEUTRAL_SCORES = _neutral("empty")
 _PENDING = Scores(0.0, 0.0, 0.0, 0.0, 0.0, None, "neutral", False, False, False, False, False, (), "empty")
 
 
+def _make_scores(
+    flags: list[float], sentiment: int, kind: int, cues: list[Cue], status: str, thresholds: list[float]
+) -> Scores:
+    """Scores from one post's flag probabilities, sentiment and type indices, and cues."""
+    neg, esc, pra, que, urg = flags
+    t_neg, t_esc, t_pra, t_que, t_urg = thresholds
+    is_esc = esc >= t_esc
+    return Scores(  # positional: measurably cheaper than keywords in this hot path
+        neg,
+        esc,
+        pra,
+        que,
+        urg,
+        (strongest_type(cues) or ESCALATION_TYPES[kind]) if is_esc else None,
+        SENTIMENTS[sentiment],
+        neg >= t_neg,
+        is_esc,
+        pra >= t_pra,
+        que >= t_que,
+        urg >= t_urg,
+        tuple(map(_cue_text, cues)) if cues else (),
+        status,  # type: ignore[arg-type]
+    )
+
+
 def _cue_text(cue: Cue) -> str:
     return f"{'negated threat' if cue.negated else 'threat'} ({cue.type}): {cue.phrase}"
 
@@ -145,41 +170,22 @@ class Triage:
         return None, "invalid"
 
     # -- scoring ----------------------------------------------------------------------
-    def _scores_from(self, pred: Prediction, i: int, status: str) -> Scores:
-        return self._scores_list(pred, status_of=lambda _: status, rows=[i])[0]
-
-    def _scores_list(self, pred: Prediction, status_of: Any, rows: Sequence[int] | None = None) -> list[Scores]:
-        """Scores of the rows of a prediction (all by default); ``status_of(row)`` gives each status."""
-        index = range(len(pred.cues)) if rows is None else rows
-        flags = pred.flags[list(index)].tolist() if rows is not None else pred.flags.tolist()
-        sentiment = (pred.sentiment if rows is None else pred.sentiment[list(index)]).argmax(axis=1).tolist()
-        kinds = (pred.escalation_type if rows is None else pred.escalation_type[list(index)]).argmax(axis=1).tolist()
-        t_neg, t_esc, t_pra, t_que, t_urg = self.model.thresholds.tolist()
-        out = []
-        for j, i in enumerate(index):
-            neg, esc, pra, que, urg = flags[j]
-            cues = pred.cues[i]
-            is_esc = esc >= t_esc
-            etype = (strongest_type(cues) or ESCALATION_TYPES[kinds[j]]) if is_esc else None
-            out.append(
-                Scores(  # positional: measurably cheaper than keywords in this hot loop
-                    neg,
-                    esc,
-                    pra,
-                    que,
-                    urg,
-                    etype,
-                    SENTIMENTS[sentiment[j]],
-                    neg >= t_neg,
-                    is_esc,
-                    pra >= t_pra,
-                    que >= t_que,
-                    urg >= t_urg,
-                    tuple(map(_cue_text, cues)) if cues else (),
-                    status_of(i),
+    def _scores_list(self, pred: Prediction, status_of: Callable[[int], str]) -> list[Scores]:
+        """Scores of every row of a prediction; ``status_of(row)`` gives each status."""
+        thresholds = self.model.thresholds.tolist()
+        make = _make_scores
+        return [
+            make(flags, sentiment, kind, cues, status_of(i), thresholds)
+            for i, (flags, sentiment, kind, cues) in enumerate(
+                zip(
+                    pred.flags.tolist(),
+                    pred.sentiment.argmax(axis=1).tolist(),
+                    pred.escalation_type.argmax(axis=1).tolist(),
+                    pred.cues,
+                    strict=True,
                 )
             )
-        return out
+        ]
 
     def score(self, text: str | None) -> Scores:
         """Score one post's text.
@@ -192,7 +198,8 @@ class Triage:
     def _score_one(self, clean: str | None, status: str) -> Scores:
         if clean is None:
             return _neutral(status)
-        return self._scores_from(self.model.predict_one(clean), 0, status)
+        flags, sentiment, kind, cues = self.model.predict_one_values(clean)
+        return _make_scores(flags, sentiment, kind, cues, status, self.model.thresholds.tolist())
 
     def score_many(self, texts: Iterable[str | None]) -> list[Scores]:
         """Score many texts at once, much faster than calling :meth:`score` in a loop.

@@ -68,6 +68,10 @@ def test_predict_one_equals_predict_many(fitted) -> None:
         np.testing.assert_allclose(one.flags[0], many.flags[i], rtol=1e-5)
         np.testing.assert_allclose(one.sentiment[0], many.sentiment[i], rtol=1e-5)
         np.testing.assert_allclose(one.escalation_type[0], many.escalation_type[i], rtol=1e-5)
+        flags, sentiment, kind, cues = model.predict_one_values(text)
+        np.testing.assert_allclose(flags, many.flags[i], rtol=1e-5)
+        assert (sentiment, kind) == (many.sentiment[i].argmax(), many.escalation_type[i].argmax())
+        assert cues == many.cues[i]
 
 
 def test_logits_equal_a_dense_product_of_the_sklearn_features(fitted) -> None:
