@@ -27,6 +27,7 @@ from .errors import (
     ModelError,
     ModelNotFoundError,
     SocialCareError,
+    UnknownPostError,
 )
 from .types import CATEGORIES, ESCALATION_TYPES, SENTIMENTS, Post, Routing, Scores
 
@@ -36,19 +37,26 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from .alerts import Alert, find_spikes
+    from .inbox import Inbox, InboxItem
     from .model import LinearTriageModel
     from .priority import PriorityConfig
+    from .replies import Finding, check_reply
     from .triage import Triage
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Alert",
     "ArchiveError",
     "CATEGORIES",
     "ColumnNotFoundError",
     "ConfigError",
     "DataError",
     "ESCALATION_TYPES",
+    "Finding",
+    "Inbox",
+    "InboxItem",
     "InputError",
     "InputTypeError",
     "LinearTriageModel",
@@ -61,8 +69,11 @@ __all__ = [
     "Scores",
     "SocialCareError",
     "Triage",
+    "UnknownPostError",
     "__version__",
+    "check_reply",
     "default_triage",
+    "find_spikes",
     "load_model",
     "route",
     "route_frame",
@@ -74,6 +85,12 @@ __all__ = [
 
 _LAZY = {
     "Triage": ("triage", "Triage"),
+    "Inbox": ("inbox", "Inbox"),
+    "InboxItem": ("inbox", "InboxItem"),
+    "Alert": ("alerts", "Alert"),
+    "find_spikes": ("alerts", "find_spikes"),
+    "Finding": ("replies", "Finding"),
+    "check_reply": ("replies", "check_reply"),
     "PriorityConfig": ("priority", "PriorityConfig"),
     "LinearTriageModel": ("model", "LinearTriageModel"),
     "load_model": ("persistence", "load_model"),

@@ -1,4 +1,4 @@
-"""The ``socialcare`` command: score archives, explain one post, train and evaluate.
+"""The ``socialcare`` command: score archives, find spikes, check replies, explain, train, evaluate.
 
 Only this module prints. Errors become one line on stderr naming what was wrong
 and how to fix it, with exit code 2 for bad usage or input and 1 otherwise.
@@ -31,10 +31,11 @@ def _parse_now(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def _triage(model: str | None):  # type: ignore[no-untyped-def]
+def _triage(model: str | None, config: str | None = None):  # type: ignore[no-untyped-def]
+    from .priority import PriorityConfig
     from .triage import Triage
 
-    return Triage(model)
+    return Triage(model, priority=PriorityConfig.from_toml(config) if config else None)
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -43,7 +44,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     frame = read_archive(args.input)
     now = _parse_now(args.now)
-    scored = _triage(args.model).route_frame(frame, text_column=args.text_column, now=now)
+    scored = _triage(args.model, args.config).route_frame(frame, text_column=args.text_column, now=now)
     if args.output:
         write_archive(scored, args.output)
         counts = scored["category"].value_counts().to_dict()
@@ -59,11 +60,85 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_alerts(args: argparse.Namespace) -> int:
+    from .alerts import find_spikes
+    from .archives import read_archive
+
+    frame = read_archive(args.input)
+    report = find_spikes(
+        frame,
+        time_column=args.time_column,
+        group_column=args.group_column,
+        text_column=args.text_column,
+        window=args.window,
+        history=args.history,
+        alpha=args.alpha,
+        min_count=args.min_count,
+        triage=_triage(args.model, args.config),
+    )
+    if args.json:
+        rows = [
+            {
+                "metric": a.metric,
+                "group": a.group,
+                "start": a.start.isoformat(),
+                "end": a.end.isoformat(),
+                "peak": a.peak.isoformat(),
+                "count": a.count,
+                "baseline": round(a.baseline, 3),
+                "p_value": a.p_value,
+                "total": a.total,
+                "examples": list(a.examples),
+            }
+            for a in report.alerts
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for alert in report.alerts:
+            print(alert.describe())
+            for example in alert.examples:
+                print(f"    {example[:140]!r}")
+    skipped = f", {report.rows_without_time} without a readable time (not counted)" if report.rows_without_time else ""
+    print(
+        f"{len(report.alerts)} alerts in {report.windows_tested} windows of {report.window} tested "
+        f"({report.rows} posts{skipped})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _cmd_check_reply(args: argparse.Namespace) -> int:
+    from .replies import check_reply
+
+    triage = _triage(args.model) if args.category is None else None
+    findings = check_reply(args.post, args.reply, category=args.category, triage=triage)
+    if args.json:
+        print(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False))
+        return 0
+    if not findings:
+        print("no findings: the reply follows every check")
+    for f in findings:
+        text = args.reply if f.target == "reply" else args.post
+        quoted = text[f.span[0] : f.span[1]]
+        where = f"{f.target} {f.span[0]}-{f.span[1]}"
+        shown = f" {quoted[:60]!r}" if f.target == "reply" else ""
+        print(f"{f.severity}: {f.code}: {f.message} [{where}{shown}]")
+    return 0
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     from .types import Post
 
-    post = Post(text=args.text, followers=args.followers, likes=args.likes, shares=args.shares, replies=args.replies)
-    routing = _triage(args.model).route(post)
+    post = Post(
+        text=args.text,
+        followers=args.followers,
+        likes=args.likes,
+        shares=args.shares,
+        replies=args.replies,
+        author=args.author,
+        platform=args.platform,
+    )
+    routing = _triage(args.model, args.config).route(post)
     s = routing.scores
     if args.json:
         print(
@@ -167,7 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Read a CSV, TSV, JSONL or Parquet archive (by extension) and write the same rows, in the same "
             "order and with every input column, plus negativity, escalation, escalation_type, praise, question, "
             "urgency, sentiment, status, category, priority and reasons. Columns followers, likes, shares, "
-            f"replies and created_at are used for priority when present. {_SAMPLE_HINT}"
+            "replies, created_at, author and platform are used for priority when present. "
+            f"Priority settings come from --config (TOML). {_SAMPLE_HINT}"
         ),
     )
     p.add_argument("input", help="archive to score (.csv, .tsv, .jsonl, .parquet)")
@@ -175,7 +251,48 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-column", default="text", help="column holding the post text (default: text)")
     p.add_argument("--now", help="ISO time that waiting is measured to (default: the latest created_at)")
     p.add_argument("--model", help="model artifact (.npz) to use instead of the bundled one")
+    p.add_argument("--config", help="TOML file of priority settings (weights, target, business hours, VIPs)")
     p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser(
+        "alerts",
+        help="find spikes of negative or escalation volume in an archive",
+        description=(
+            "Count complaints and escalations per window (per group when --group-column is given) and report "
+            "windows far above the mean of the previous windows (Poisson tail test; see socialcare.alerts). "
+            "e.g. socialcare alerts data/airline_sentiment/Tweets.csv --time-column tweet_created "
+            "--group-column airline"
+        ),
+    )
+    p.add_argument("input", help="archive (.csv, .tsv, .jsonl, .parquet), scored or not")
+    p.add_argument("--time-column", required=True, help="column with each post's time")
+    p.add_argument("--group-column", help="column naming the brand or handle addressed (one baseline each)")
+    p.add_argument("--text-column", default="text", help="column holding the post text (default: text)")
+    p.add_argument("--window", default="1h", help="window length, e.g. 30min, 1h, 1d (default: 1h)")
+    p.add_argument("--history", type=int, default=24, help="windows in the baseline (default: 24)")
+    p.add_argument("--alpha", type=float, default=1e-4, help="Poisson p-value threshold (default: 1e-4)")
+    p.add_argument("--min-count", type=int, default=5, help="fewest posts in an alerting window (default: 5)")
+    p.add_argument("--json", action="store_true", help="print the alerts as a JSON list")
+    p.add_argument("--model", help="model artifact (.npz) to use instead of the bundled one")
+    p.add_argument("--config", help="TOML file of priority settings")
+    p.set_defaults(func=_cmd_alerts)
+
+    p = sub.add_parser(
+        "check-reply",
+        help="review a draft reply to a post against customer-care practice",
+        description=(
+            "Check a draft reply: acknowledgement and apology for complaints, a next step, no work pushed onto "
+            "the customer, a choice of channel, never 'no problem', thanks for praise, a route to a person for "
+            "threats. Each finding has a stable code (see socialcare.replies)."
+        ),
+    )
+    p.add_argument("--post", required=True, help="the customer's post")
+    p.add_argument("--reply", required=True, help="the draft reply")
+    p.add_argument("--category", choices=["escalation", "complaint", "question", "praise", "other"],
+                   help="what the post is (default: decided by the model)")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print the findings as a JSON list")
+    p.add_argument("--model", help="model artifact (.npz) to use instead of the bundled one")
+    p.set_defaults(func=_cmd_check_reply)
 
     p = sub.add_parser("explain", help="show scores, category, priority and reasons for one post")
     p.add_argument("text", help="the post's text")
@@ -183,8 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--likes", type=int)
     p.add_argument("--shares", type=int)
     p.add_argument("--replies", type=int)
+    p.add_argument("--author", help="the author's handle (VIP authors get extra priority)")
+    p.add_argument("--platform", help="where the post was made, e.g. twitter (see platform_weights)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--model", help="model artifact (.npz) to use instead of the bundled one")
+    p.add_argument("--config", help="TOML file of priority settings (weights, target, business hours, VIPs)")
     p.set_defaults(func=_cmd_explain)
 
     p = sub.add_parser("train", help="rebuild the model from data/ (deterministic)")

@@ -28,6 +28,7 @@ __all__ = [
     "ModelError",
     "ModelNotFoundError",
     "SocialCareError",
+    "UnknownPostError",
 ]
 
 
@@ -68,3 +69,7 @@ class ConfigError(SocialCareError, ValueError):
 
 class DataError(SocialCareError, ValueError):
     """Training or evaluation data is missing or malformed."""
+
+
+class UnknownPostError(SocialCareError, KeyError):
+    """An id names no post that is waiting or being answered (e.g. in an :class:`~socialcare.inbox.Inbox`)."""

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .cues import Cue, strongest_type
 from .errors import InputError, InputTypeError
 from .model import FLAG_HEADS, LinearTriageModel, Prediction
-from .priority import PriorityConfig, compute_priority, waited_minutes
+from .priority import PriorityConfig, compute_priority
 from .types import ESCALATION_TYPES, SENTIMENTS, Category, Post, Routing, Scores
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ class Triage:
     # -- routing ----------------------------------------------------------------------
     def _route_one(self, scores: Scores, post: Post, now: datetime | None, text: str | None) -> Routing:
         category = _category(scores)
-        waited = waited_minutes(post.created_at, now)
+        waited = self.priority.waiting_minutes(post.created_at, now)
         priority, parts = compute_priority(
             category,
             negativity=scores.negativity,
@@ -241,6 +241,8 @@ class Triage:
             shares=post.shares,
             replies=post.replies,
             waited=waited,
+            author=post.author,
+            platform=post.platform,
             config=self.priority,
         )
         if scores.status in ("empty", "invalid"):
@@ -279,7 +281,8 @@ class Triage:
         if s.is_urgent:
             reasons.append(f"urgent {s.urgency:.2f}")
         if waited is not None:
-            reasons.append(f"waiting {waited:.0f} min (target {self.priority.response_target_minutes:g})")
+            hours = " in business hours" if self.priority.business_hours else ""
+            reasons.append(f"waiting {waited:.0f} min{hours} (target {self.priority.response_target_minutes:g})")
         shown = " + ".join(f"{k} {v:g}" for k, v in parts.items() if v)
         reasons.append(f"priority {priority:g} = {shown or 'base 0'}")
         return reasons
@@ -358,6 +361,7 @@ class Triage:
             now = max(valid) if valid else None
         routings = []
         numeric = {c: _column_numbers(frame, c) for c in ("followers", "likes", "shares", "replies")}
+        labels = {c: _column_labels(frame, c) for c in ("author", "platform")}
         for i, (s, (text, _)) in enumerate(zip(scores, cleaned)):
             post = Post(
                 text=text or "",
@@ -366,6 +370,8 @@ class Triage:
                 shares=numeric["shares"][i],
                 replies=numeric["replies"][i],
                 created_at=created[i],
+                author=labels["author"][i],
+                platform=labels["platform"][i],
             )
             routings.append(self._route_one(s, post, now, text))
         out["category"] = pd.array([r.category for r in routings], dtype="string")
@@ -381,6 +387,12 @@ def _column_numbers(frame: pd.DataFrame, column: str) -> list[int | None]:
         return [None] * len(frame)
     values = pd.to_numeric(frame[column], errors="coerce")
     return [None if v != v or abs(v) == float("inf") else int(v) for v in values.tolist()]
+
+
+def _column_labels(frame: pd.DataFrame, column: str) -> list[str | None]:
+    if column not in frame.columns:
+        return [None] * len(frame)
+    return [v if isinstance(v, str) and v else None for v in frame[column].tolist()]
 
 
 def _column_times(frame: pd.DataFrame) -> list[datetime | None]:

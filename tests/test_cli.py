@@ -171,3 +171,41 @@ def test_train_then_evaluate_a_small_model(tmp_path: Path, capsys: pytest.Captur
     for r in report["rows"]:
         if r["metric"] in counts:
             assert r["model"] == int(r["model"]) <= report["sizes"]["triage_gold test"]
+
+
+def test_score_with_a_priority_config(tmp_path: Path, posts: pd.DataFrame) -> None:
+    source = tmp_path / "in.csv"
+    posts.assign(author=["@acme", None, None, None, None]).to_csv(source, index=False)
+    plain, vip = tmp_path / "plain.csv", tmp_path / "vip.csv"
+    config = tmp_path / "priority.toml"
+    config.write_text('[priority]\nvip_authors = ["acme"]\nvip_weight = 3\n', encoding="utf-8")
+    assert main(["score", str(source), "-o", str(plain)]) == 0
+    assert main(["score", str(source), "-o", str(vip), "--config", str(config)]) == 0
+    a, b = pd.read_csv(plain), pd.read_csv(vip)
+    assert b.loc[0, "priority"] == pytest.approx(a.loc[0, "priority"] + 3)
+    assert "vip 3" in b.loc[0, "reasons"]
+    assert (a.loc[1:, "priority"] == b.loc[1:, "priority"]).all()
+    config.write_text("[priority]\nwaiting_wieght = 3\n", encoding="utf-8")
+    assert main(["score", str(source), "-o", str(vip), "--config", str(config)]) == 2
+
+
+def test_alerts_on_the_airline_timeline(capsys: pytest.CaptureFixture) -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "airline_sentiment" / "Tweets.csv"
+    args = ["alerts", str(data), "--time-column", "tweet_created", "--group-column", "airline", "--json"]
+    assert main(args) == 0
+    out = capsys.readouterr()
+    alerts = json.loads(out.out)
+    assert alerts and {"metric", "group", "start", "count", "baseline", "p_value", "examples"} <= set(alerts[0])
+    assert any(a["group"] == "American" and a["start"].startswith("2015-02-22") for a in alerts)
+    assert "alerts in" in out.err
+    assert main(["alerts", str(data), "--time-column", "nope"]) == 2
+
+
+def test_check_reply_text_and_json(capsys: pytest.CaptureFixture) -> None:
+    post = "@united lost my bag and nobody answers"
+    assert main(["check-reply", "--post", post, "--reply", "No problem!", "--category", "complaint"]) == 0
+    text = capsys.readouterr().out
+    assert "says-no-problem" in text and "missing-apology" in text
+    assert main(["check-reply", "--post", post, "--reply", "No problem!", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found[0]["code"] == "says-no-problem" and found[0]["span"] == [0, 10]
