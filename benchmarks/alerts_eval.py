@@ -6,7 +6,9 @@ windows, 24-window baseline, alpha 1e-4, at least 5 posts and twice the baseline
 * the alerts on the real timeline, per airline (the week holds real storms: winter
   weather cancellations, hold times of several hours);
 * recall on synthetic spikes: ``--spikes`` times per size, real complaint posts of the
-  archive (each of ``--sizes`` in turn) are injected into one random hour of one random airline; a spike
+  archive are injected into one random hour of one random airline: N posts (each of
+  ``--sizes`` in turn), or twice that airline's mean hourly complaint count over the
+  previous day when that is more (a spike is relative to the usual volume); a spike
   counts as found when an alert of that airline covers that hour;
 * the false-alert rate on shuffled timelines: every post gets a uniformly random time in
   the same week (``--shuffles`` times), which destroys every real spike, so every alert
@@ -18,6 +20,7 @@ Run: ``python benchmarks/alerts_eval.py [--spikes 50] [--sizes 10 15 25 40] [--s
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +30,13 @@ import socialcare
 from socialcare.alerts import find_spikes
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def hourly_baseline(scored: pd.DataFrame, airline: str, hour: pd.Timestamp) -> float:
+    """Mean hourly count of complaints and escalations of ``airline`` over the 24 hours before ``hour``."""
+    negative = scored["category"].isin(["complaint", "escalation"]) & (scored["airline"] == airline)
+    times = scored.loc[negative, "time"]
+    return float(((times >= hour - pd.Timedelta("24h")) & (times < hour)).sum() / 24)
 
 
 def main() -> None:
@@ -55,14 +65,15 @@ def main() -> None:
         for k in range(args.spikes):
             airline = str(rng.choice(scored["airline"].unique()))
             hour = (lo + pd.Timedelta(hours=int(rng.integers(24, hours)))).floor("1h")
-            spike = complaints.sample(size, random_state=k).copy()
+            n = max(size, math.ceil(2 * hourly_baseline(scored, airline, hour)))
+            spike = complaints.sample(n, random_state=k, replace=n > len(complaints)).copy()
             spike["airline"] = airline
-            spike["time"] = hour + pd.to_timedelta(rng.integers(0, 3600, size), unit="s")
+            spike["time"] = hour + pd.to_timedelta(rng.integers(0, 3600, n), unit="s")
             report = find_spikes(pd.concat([scored, spike]), time_column="time", group_column="airline")
             found += any(
                 a.group == airline and a.metric == "negative" and a.start <= hour < a.end for a in report.alerts
             )
-        print(f"injected spikes of {size} complaints in one hour: {found} of {args.spikes} found")
+        print(f"injected spikes of max({size}, 2 x baseline) complaints in one hour: {found} of {args.spikes} found")
 
     false_alerts = tested = 0
     for _ in range(args.shuffles):

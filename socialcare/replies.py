@@ -7,8 +7,9 @@ What is checked (each finding has a stable ``code``):
 ``missing-acknowledgement`` a complaint or threat is answered without acknowledging the customer
                             ("I understand", "that's frustrating", "thanks for letting us know")
 ``missing-apology``         a complaint or threat is answered without an apology
-``missing-next-step``       a complaint, threat or question is answered without saying what happens
-                            next ("we'll", "I've", "within 24 hours", a link)
+``missing-next-step``       a complaint or threat is answered without saying what happens next
+                            ("we'll", "I've", "within 24 hours", a link), or a question without an
+                            answer or a link
 ``pushes-work``             the reply hands the work to the customer ("you need to", "please call",
                             "fill out the form", "visit our website")
 ``single-channel``          the reply moves the talk off the platform (DM, phone, email, chat, web)
@@ -80,6 +81,7 @@ _ACKNOWLEDGE = _rx(
     r"not what (?:we|you) (?:want|expect)\w*",
     r"(?:thanks|thank you) for (?:letting us know|bringing this|flagging|reaching out|telling us|your patience)",
     r"sorry to (?:hear|see|read|learn)",
+    r"sorry (?:that|your|you|about|for (?:the|this|that|your|all)) \w+",
     r"i can see",
     r"i get (?:it|that|why)",
     r"you(?:'re| are) right",
@@ -102,11 +104,22 @@ _NEXT_STEP = _rx(
     r"follow(?:ing)? up",
     r"(?:is|are|has been|have been) (?:on (?:its|their) way|rebooked|refunded|credited|fixed|sent)",
 )
+# A direct answer to a question (with or without a link) is what the customer asked for.
+_ANSWER = _rx(
+    r"yes",
+    r"yep",
+    r"no",
+    r"nope",
+    r"you can(?:'t|not)?",
+    r"(?:it|this|that) (?:is|isn't|can|can't|will|won't)",
+    r"unfortunately",
+    r"(?:we|they) (?:do|don't|are|aren't|can|can't)",
+)
 _PUSHES_WORK = _rx(
     r"you(?:'ll| will)? (?:need|have) to",
     r"you must",
-    r"you(?:'d| would)? (?:should|have to) (?:contact|call|email|visit|go to|fill|submit|check)",
-    r"please (?:contact|call|email|visit|go to|fill out|submit|complete|check|refer to|reach out to)",
+    r"you(?:'d| would)? (?:should|have to) (?:contact|call|email|visit|go to|fill|submit)",
+    r"please (?:contact|call|email|visit|go to|fill out|submit|complete|refer to|reach out to)",
     r"(?:fill out|complete|submit) (?:the|a|our|this) (?:\w+ )?form",
     r"(?:visit|check|see|go to) our (?:website|site|faqs?|help (?:center|centre|page))",
     r"contact (?:your|the) (?:bank|travel agent|agent|airport|manufacturer|provider)",
@@ -256,7 +269,8 @@ def check_reply(
         )
     if upset and not _APOLOGY.search(reply):
         findings.append(Finding("missing-apology", "apologize for the trouble", "post", whole_post))
-    if (upset or category == "question") and not _NEXT_STEP.search(reply):
+    answered = category == "question" and _ANSWER.search(reply)
+    if (upset or category == "question") and not answered and not _NEXT_STEP.search(reply):
         findings.append(
             Finding(
                 "missing-next-step",

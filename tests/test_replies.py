@@ -86,3 +86,8 @@ def test_bad_input_is_refused_clearly() -> None:
         check_reply(COMPLAINT, None)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="category"):
         check_reply(COMPLAINT, "ok", category="rant")  # type: ignore[arg-type]
+
+
+def test_a_direct_answer_to_a_question_needs_no_further_next_step() -> None:
+    assert "missing-next-step" not in codes(QUESTION, "Yes, you can bring it on board as your carry-on.", "question")
+    assert "missing-next-step" in codes(QUESTION, "Thanks for asking.", "question")
