@@ -38,25 +38,108 @@ def _triage(model: str | None, config: str | None = None):  # type: ignore[no-un
     return Triage(model, priority=PriorityConfig.from_toml(config) if config else None)
 
 
-def _cmd_score(args: argparse.Namespace) -> int:
-    from .archives import read_archive, write_archive
+class _Progress:
+    """rows, rows/s and ETA on one stderr line, only when stderr is a terminal."""
 
-    started = time.perf_counter()
-    frame = read_archive(args.input)
-    now = _parse_now(args.now)
-    scored = _triage(args.model, args.config).route_frame(frame, text_column=args.text_column, now=now)
-    if args.output:
-        write_archive(scored, args.output)
-        counts = scored["category"].value_counts().to_dict()
-        mix = ", ".join(f"{k} {counts.get(k, 0)}" for k in ("escalation", "complaint", "question", "praise", "other"))
-        empty = int((scored["status"] != "ok").sum())
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+
+    def __call__(self, records: int, position: int, total: int) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.perf_counter() - self.started, 1e-9)
+        rate = records / elapsed
+        share = position / total if total else 0.0
+        eta = elapsed * (1 - share) / share if share > 0 else 0.0
         print(
-            f"scored {len(scored)} posts from {args.input} into {args.output} in "
-            f"{time.perf_counter() - started:.1f}s ({mix}; {empty} without usable text)",
+            f"\r{records:,} rows  {rate:,.0f} rows/s  {share:4.0%}  ETA {eta:4.0f}s ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def close(self) -> None:
+        if self.enabled:
+            print(file=sys.stderr)
+
+
+def _columns(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .batch import ColumnMap
+
+    return ColumnMap(
+        text=args.text_column,
+        id=args.id_column,
+        created_at=args.time_column,
+        author=args.author_column,
+        followers=args.followers_column,
+        likes=args.likes_column,
+        shares=args.shares_column,
+        replies=args.replies_column,
+        platform=args.platform_column,
+    )
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from .batch import score_archive, score_chunk
+
+    now = _parse_now(args.now)
+    if args.engine == "dask":
+        from .dask import score_files
+
+        if not args.output:
+            raise InputError("--engine dask needs -o OUTPUT (on storage the workers share)")
+        rows = score_files(args.input, args.output, scheduler=args.scheduler, columns=_columns(args), now=now,
+                           model=args.model, config=args.config)  # fmt: skip
+        print(f"scored {rows} posts from {args.input} into {args.output} with dask", file=sys.stderr)
+        return 0
+    if not args.output:  # CSV on stdout, chunk by chunk
+        from .archives import iter_chunks
+
+        triage = _triage(args.model, args.config)
+        columns = _columns(args)
+        resolved = None
+        header = True
+        for chunk in iter_chunks(args.input, chunk_size=args.chunk_size, encoding=args.encoding):
+            if resolved is None:
+                resolved = columns.resolve([str(c) for c in chunk.frame.columns])
+            for reject in chunk.rejects:
+                print(f"socialcare score: rejected line {reject.line}: {reject.reason}", file=sys.stderr)
+            scored = score_chunk(triage, chunk.frame, resolved, now or datetime.now(timezone.utc))
+            scored.to_csv(sys.stdout, index=False, header=header)
+            header = False
+        return 0
+    progress = _Progress(sys.stderr.isatty() and not args.quiet)
+    try:
+        summary = score_archive(
+            args.input,
+            args.output,
+            columns=_columns(args),
+            now=now,
+            chunk_size=args.chunk_size,
+            jobs=args.jobs,
+            model=args.model,
+            config=args.config,
+            encoding=args.encoding,
+            resume=args.resume,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    mix = ", ".join(
+        f"{k} {summary.categories.get(k, 0)}" for k in ("escalation", "complaint", "question", "praise", "other")
+    )
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items()))
+    rejected = f"; {summary.rejected} rejected -> {summary.rejects_path}" if summary.rejected else "; 0 rejected"
+    resumed = f" (resumed after {summary.resumed_parts} chunks)" if summary.resumed_parts else ""
+    rate = summary.records / summary.seconds if summary.seconds else 0.0
+    if not args.quiet:
+        print(
+            f"read {summary.records} records from {args.input}, wrote {summary.rows} rows to "
+            f"{args.output}{rejected}; "
+            f"{mix}; text status: {statuses}; {summary.seconds:.1f}s ({rate:,.0f} rows/s){resumed}",
             file=sys.stderr,
         )
-    else:
-        write_archive(scored, None, sys.stdout)
     return 0
 
 
@@ -239,19 +322,36 @@ def build_parser() -> argparse.ArgumentParser:
         "score",
         help="score and route every post of an archive",
         description=(
-            "Read a CSV, TSV, JSONL or Parquet archive (by extension) and write the same rows, in the same "
-            "order and with every input column, plus negativity, escalation, escalation_type, praise, question, "
-            "urgency, sentiment, status, category, priority and reasons. Columns followers, likes, shares, "
-            "replies, created_at, author and platform are used for priority when present. "
+            "Read an archive (format by extension or content) in chunks, score them on every core, and write "
+            "the same rows, in the same order and with every input column, plus negativity, escalation, "
+            "escalation_type, praise, question, urgency, sentiment, status, category, priority and reasons. "
+            "Records that cannot be read go to OUTPUT.rejects.csv with their line and reason. Output appears "
+            "only when complete; --resume continues a run that was interrupted. "
             f"Priority settings come from --config (TOML). {_SAMPLE_HINT}"
         ),
     )
-    p.add_argument("input", help="archive to score (.csv, .tsv, .jsonl, .parquet)")
-    p.add_argument("-o", "--output", help="where to write (format by extension); CSV on stdout if omitted")
+    p.add_argument("input", help="archive to score: .csv .tsv .jsonl .json .parquet, X tweets.js, Facebook JSON; "
+                   "also .gz or .zip")  # fmt: skip
+    p.add_argument("-o", "--output", help="where to write (.csv .tsv .jsonl .parquet); CSV on stdout if omitted")
     p.add_argument("--text-column", default="text", help="column holding the post text (default: text)")
-    p.add_argument("--now", help="ISO time that waiting is measured to (default: the latest created_at)")
+    p.add_argument("--id-column", help="column holding the post id (checked to exist)")
+    p.add_argument("--time-column", help="column holding the post time (default: created_at)")
+    p.add_argument("--author-column", help="column holding the author handle (default: author)")
+    p.add_argument("--followers-column", help="column holding the author's followers (default: followers)")
+    p.add_argument("--likes-column", help="column holding likes (default: likes)")
+    p.add_argument("--shares-column", help="column holding shares or retweets (default: shares)")
+    p.add_argument("--replies-column", help="column holding replies (default: replies)")
+    p.add_argument("--platform-column", help="column naming the platform (default: platform)")
+    p.add_argument("--now", help="ISO time that waiting is measured to (default: when the run starts)")
     p.add_argument("--model", help="model artifact (.npz) to use instead of the bundled one")
     p.add_argument("--config", help="TOML file of priority settings (weights, target, business hours, VIPs)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: every core)")
+    p.add_argument("--chunk-size", type=int, default=50_000, help="records per chunk (default: 50,000)")
+    p.add_argument("--encoding", help="text encoding of CSV/TSV/JSON input (default: UTF-8, or UTF-16 by BOM)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run into the same -o")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
+    p.add_argument("--engine", choices=["local", "dask"], default="local", help="where to score (default: local)")
+    p.add_argument("--scheduler", help="dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask)")
     p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser(

@@ -385,7 +385,7 @@ def _column_numbers(frame: pd.DataFrame, column: str) -> list[int | None]:
 
     if column not in frame.columns:
         return [None] * len(frame)
-    values = pd.to_numeric(frame[column], errors="coerce")
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64", na_value=float("nan"))
     return [None if v != v or abs(v) == float("inf") else int(v) for v in values.tolist()]
 
 

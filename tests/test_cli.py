@@ -118,20 +118,21 @@ def test_sample_archive_is_scored_completely(tmp_path: Path, sample_path: Path) 
     ("argv", "message"),
     [
         (["score", "missing.csv"], "no such file"),
-        (["score", "posts.xlsx"], "cannot tell the format"),
+        (["score", "{xlsx}"], "Excel workbooks are not read"),
         (["score", "{src}", "--text-column", "body"], "column 'body' not found"),
         (["score", "{src}", "--now", "yesterday"], "not an ISO 8601 time"),
         (["score", "{src}", "--model", "nope.npz"], "no model file"),
-        (["score", "{bad}"], "not valid JSON"),
+        (["score", "{src}", "-o", "{src}"], "would overwrite the input"),
+        (["score", "{src}", "-o", "{out}.xlsx"], "output format"),
     ],
 )
 def test_errors_are_one_line_with_a_nonzero_exit(
     tmp_path: Path, posts: pd.DataFrame, capsys: pytest.CaptureFixture, argv: list[str], message: str
 ) -> None:
-    src, bad = tmp_path / "in.csv", tmp_path / "bad.jsonl"
+    src, xlsx = tmp_path / "in.csv", tmp_path / "posts.xlsx"
     posts.to_csv(src, index=False)
-    bad.write_text('{"text": "ok"}\n{"text": broken\n')
-    code = main([a.format(src=src, bad=bad) for a in argv])
+    xlsx.write_bytes(b"PK\x03\x04 not really a workbook")
+    code = main([a.format(src=src, xlsx=xlsx, out=tmp_path / "out") for a in argv])
     err = capsys.readouterr().err.strip()
     assert code != 0
     assert message in err and len(err.splitlines()) == 1
