@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import multiprocessing
 import os
 import shutil
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping
@@ -114,7 +116,10 @@ def _make_triage(model: str | None, config: str | None) -> Triage:
 
 
 def _init_worker(model: str | None, config: str | None) -> None:
-    _WORKER["triage"] = _make_triage(model, config)
+    # Forked workers find the parent's model already loaded (its arrays stay shared with the
+    # parent until written, which they never are); other start methods load their own.
+    if "triage" not in _WORKER:
+        _WORKER["triage"] = _make_triage(model, config)
 
 
 def score_chunk(triage: Triage, frame: pd.DataFrame, columns: Mapping[str, str], now: datetime | None) -> pd.DataFrame:
@@ -175,7 +180,7 @@ def score_archive(
     *,
     columns: ColumnMap | None = None,
     now: datetime | None = None,
-    chunk_size: int = 50_000,
+    chunk_size: int = 10_000,
     jobs: int | None = None,
     model: str | None = None,
     config: str | None = None,
@@ -268,7 +273,9 @@ def score_archive(
     pool = None
     try:
         if jobs > 1:
-            pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(model, config))
+            _WORKER["triage"] = local
+            context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+            pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(model, config))
         for index, chunk in enumerate(_skip(itertools.chain([first], chunks), done), start=done):
             if pool is not None:
                 pending.append((index, chunk, pool.submit(_score_in_worker, chunk.frame, resolved, now)))
@@ -283,6 +290,7 @@ def score_archive(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        _WORKER.pop("triage", None)
 
     _assemble(parts, out, kind)
     rejects = out.with_name(out.name + ".rejects.csv")

@@ -346,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model artifact (.npz) to use instead of the bundled one")
     p.add_argument("--config", help="TOML file of priority settings (weights, target, business hours, VIPs)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: every core)")
-    p.add_argument("--chunk-size", type=int, default=50_000, help="records per chunk (default: 50,000)")
+    p.add_argument("--chunk-size", type=int, default=10_000, help="records per chunk (default: 10,000)")
     p.add_argument("--encoding", help="text encoding of CSV/TSV/JSON input (default: UTF-8, or UTF-16 by BOM)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run into the same -o")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,10 @@ class Prediction:
     sentiment: np.ndarray  # (n, 3) probabilities of SENTIMENTS
     escalation_type: np.ndarray  # (n, 7) probabilities of ESCALATION_TYPES
     cues: list[list[Cue]] = field(default_factory=list)
+    # With ``predict_many(..., keep_columns=True)``: the TF-IDF columns present in each post,
+    # as parallel arrays (row, column) sorted by row; used to explain decisions in batch.
+    text_rows: np.ndarray | None = None
+    text_cols: np.ndarray | None = None
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -52,6 +56,10 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def _softmax(x: np.ndarray) -> np.ndarray:
     z = np.exp(x - x.max(axis=-1, keepdims=True))
     return z / z.sum(axis=-1, keepdims=True)
+
+
+def _displayable(term: str) -> bool:
+    return term.startswith(("w:", "b:")) and not term[2:].startswith("_") and bool(term[2:].strip("!?.,;:"))
 
 
 class LinearTriageModel:
@@ -101,6 +109,8 @@ class LinearTriageModel:
         self.n_text_features = n_text
         self._indexer = FeatureIndexer(self.terms[:n_text], n_text)
         self._idf_list = self.idf.tolist()
+        # Terms worth showing as a reason: words and word pairs, not placeholders or bare marks.
+        self._displayable = np.array([_displayable(t) for t in self.terms[:n_text]], dtype=bool)
         self._intercept_list = self.intercept.tolist()
         self._platt_list = [tuple(row) for row in self.platt.tolist()]
         self._text_coef = self.coef[:n_text]
@@ -176,25 +186,60 @@ class LinearTriageModel:
         product = (np.asarray(weights, dtype=np.float32) @ self.coef[rows]).tolist()
         return [p + b for p, b in zip(product, self._intercept_list, strict=True)], cues
 
-    def predict_many(self, texts: Sequence[str], batch_size: int = 4096) -> Prediction:
+    def predict_many(self, texts: Sequence[str], batch_size: int = 4096, *, keep_columns: bool = False) -> Prediction:
         """Predict many posts: features in one pass, one sparse product per batch."""
         parts: list[Prediction] = []
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
         for start in range(0, len(texts), batch_size):
             text, cue_block, cues = self._features(texts[start : start + batch_size])
             logits = np.asarray(text @ self._text_coef, dtype=np.float64)
             logits += cue_block @ self._cue_coef
             logits += self.intercept
             parts.append(self._finish(logits, cues))
+            if keep_columns:
+                rows.append(np.repeat(np.arange(start, start + text.shape[0]), np.diff(text.indptr)))
+                cols.append(text.indices.astype(np.int64))
         if not parts:
-            return self._finish(np.zeros((0, N_OUTPUTS)), [])
+            empty = np.zeros(0, dtype=np.int64)
+            return replace(self._finish(np.zeros((0, N_OUTPUTS)), []), text_rows=empty, text_cols=empty)
+        text_rows = np.concatenate(rows) if keep_columns else None
+        text_cols = np.concatenate(cols) if keep_columns else None
         if len(parts) == 1:
-            return parts[0]
+            return replace(parts[0], text_rows=text_rows, text_cols=text_cols)
         return Prediction(
             flags=np.concatenate([p.flags for p in parts]),
             sentiment=np.concatenate([p.sentiment for p in parts]),
             escalation_type=np.concatenate([p.escalation_type for p in parts]),
             cues=[c for p in parts for c in p.cues],
+            text_rows=text_rows,
+            text_cols=text_cols,
         )
+
+    def top_terms_many(self, pred: Prediction, heads: Sequence[int], k: int = 3) -> list[list[str]]:
+        """For each post of ``pred`` (from ``predict_many(..., keep_columns=True)``), the ``k`` word
+        features that push head ``heads[i]`` up the most (none where ``heads[i]`` is -1); the
+        same as :meth:`top_terms` post by post."""
+        if pred.text_rows is None or pred.text_cols is None:
+            raise ValueError("top_terms_many needs a prediction made with keep_columns=True")
+        head_of = np.asarray(heads, dtype=np.int64)
+        out: list[list[str]] = [[] for _ in range(len(head_of))]
+        rows, cols = pred.text_rows, pred.text_cols
+        wanted = head_of[rows] >= 0
+        rows, cols = rows[wanted], cols[wanted]
+        contribution = self.idf[cols] * self._text_coef[cols, head_of[rows]]
+        keep = (contribution > 0) & self._displayable[cols]
+        rows, cols, contribution = rows[keep], cols[keep], contribution[keep]
+        order = np.lexsort((cols, -contribution, rows))
+        rows, cols = rows[order], cols[order]
+        if len(rows):
+            first = np.ones(len(rows), dtype=bool)
+            first[1:] = rows[1:] != rows[:-1]
+            starts = np.flatnonzero(first)
+            rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.append(starts, len(rows))))
+            for row, col in zip(rows[rank < k].tolist(), cols[rank < k].tolist(), strict=True):
+                out[row].append(self.terms[col][2:])
+        return out
 
     def top_terms(self, text: str, head: int, k: int = 3) -> list[str]:
         """The ``k`` word features of ``text`` that push head ``head`` up the most."""
@@ -209,6 +254,6 @@ class LinearTriageModel:
             if contribution[i] <= 0 or len(out) >= k:
                 break
             term = self.terms[unique[i]]
-            if term.startswith(("w:", "b:")) and not term[2:].startswith("_") and term[2:].strip("!?.,;:"):
+            if _displayable(term):
                 out.append(term[2:])
         return out

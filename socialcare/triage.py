@@ -40,6 +40,8 @@ SCORE_COLUMNS = ("negativity", "escalation", "escalation_type", "praise", "quest
 #: Columns :meth:`Triage.route_frame` adds (after the score columns).
 ROUTE_COLUMNS = ("category", "priority", "reasons")
 _NEG, _ESC, _PRA, _QUE, _URG = range(len(FLAG_HEADS))
+# The head whose words explain each category (escalations are explained by their threats).
+_EXPLAINED_HEAD = {"complaint": _NEG, "question": _QUE, "praise": _PRA}
 _EMPTY_REASON = "no text: neutral result"
 _INVALID_REASON = "text is not a string: neutral result"
 
@@ -216,16 +218,30 @@ class Triage:
         return self._score_cleaned(cleaned)
 
     def _score_cleaned(self, cleaned: Sequence[tuple[str | None, str]]) -> list[Scores]:
+        return self._score_batch(cleaned)[0]
+
+    def _score_batch(
+        self, cleaned: Sequence[tuple[str | None, str]], *, explain: bool = False
+    ) -> tuple[list[Scores], list[list[str]] | None]:
+        """Scores of every text, and with ``explain`` the top terms behind each post's category."""
         live = [i for i, (t, _) in enumerate(cleaned) if t is not None]
-        pred = self.model.predict_many([cleaned[i][0] for i in live])  # type: ignore[misc]
+        pred = self.model.predict_many([cleaned[i][0] for i in live], keep_columns=explain)  # type: ignore[misc]
         out: list[Scores] = [_neutral(status) if t is None else _PENDING for t, status in cleaned]
         scored = self._scores_list(pred, status_of=lambda row: cleaned[live[row]][1])
         for i, scores in zip(live, scored, strict=True):
             out[i] = scores
-        return out
+        if not explain:
+            return out, None
+        heads = [_EXPLAINED_HEAD.get(_category(s), -1) for s in scored]
+        terms: list[list[str]] = [[] for _ in cleaned]
+        for i, found in zip(live, self.model.top_terms_many(pred, heads), strict=True):
+            terms[i] = found
+        return out, terms
 
     # -- routing ----------------------------------------------------------------------
-    def _route_one(self, scores: Scores, post: Post, now: datetime | None, text: str | None) -> Routing:
+    def _route_one(
+        self, scores: Scores, post: Post, now: datetime | None, text: str | None, terms: list[str] | None = None
+    ) -> Routing:
         category = _category(scores)
         waited = self.priority.waiting_minutes(post.created_at, now)
         priority, parts = compute_priority(
@@ -247,7 +263,7 @@ class Triage:
         )
         if scores.status in ("empty", "invalid"):
             priority, parts = 0.0, dict.fromkeys(parts, 0.0)
-        reasons = self._reasons(scores, category, priority, parts, waited, text)
+        reasons = self._reasons(scores, category, priority, parts, waited, text, terms)
         return Routing(scores, category, priority, tuple(reasons), parts, post)
 
     def _reasons(
@@ -258,6 +274,7 @@ class Triage:
         parts: dict[str, float],
         waited: float | None,
         text: str | None,
+        terms: list[str] | None = None,
     ) -> list[str]:
         if s.status in ("empty", "invalid"):
             return [_EMPTY_REASON if s.status == "empty" else _INVALID_REASON]
@@ -272,7 +289,8 @@ class Triage:
             else:
                 value = {_NEG: s.negativity, _QUE: s.question, _PRA: s.praise}[head]
                 label = {_NEG: "negativity", _QUE: "question", _PRA: "praise"}[head]
-                terms = self.model.top_terms(text or "", head) if text else []
+                if terms is None:
+                    terms = self.model.top_terms(text or "", head) if text else []
                 words = f": {', '.join(repr(t) for t in terms)}" if terms else ""
                 reasons.append(f"{label} {value:.2f}{words}")
             if threats:
@@ -311,9 +329,10 @@ class Triage:
         cleaned = [
             self._clean(p.text, strict=True, where=partial("posts[{}].text".format, i)) for i, p in enumerate(items)
         ]
-        scores = self._score_cleaned(cleaned)
+        scores, terms = self._score_batch(cleaned, explain=True)
         now = now or datetime.now(timezone.utc)
-        return [self._route_one(s, p, now, c[0]) for s, p, c in zip(scores, items, cleaned)]
+        assert terms is not None
+        return [self._route_one(s, p, now, c[0], t) for s, p, c, t in zip(scores, items, cleaned, terms, strict=True)]
 
     # -- DataFrames -------------------------------------------------------------------
     def score_frame(self, frame: pd.DataFrame, text_column: str = "text") -> pd.DataFrame:
@@ -343,7 +362,7 @@ class Triage:
                 "pass text_column= with the name of the column holding the post text"
             )
         cleaned = [self._clean(t, strict=False) for t in frame[text_column].tolist()]
-        scores = self._score_cleaned(cleaned)
+        scores, terms = self._score_batch(cleaned, explain=route)
         out = frame.copy()
         out["negativity"] = [s.negativity for s in scores]
         out["escalation"] = [s.escalation for s in scores]
@@ -373,7 +392,7 @@ class Triage:
                 author=labels["author"][i],
                 platform=labels["platform"][i],
             )
-            routings.append(self._route_one(s, post, now, text))
+            routings.append(self._route_one(s, post, now, text, terms[i] if terms is not None else None))
         out["category"] = pd.array([r.category for r in routings], dtype="string")
         out["priority"] = [r.priority for r in routings]
         out["reasons"] = pd.array(["; ".join(r.reasons) for r in routings], dtype="string")

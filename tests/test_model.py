@@ -132,3 +132,18 @@ def test_lean_features_equal_the_sklearn_pipeline_on_random_posts(real_fitted, p
     np.testing.assert_allclose(
         model.transform(posts).toarray(), vectorizer.transform(posts).toarray(), rtol=1e-5, atol=1e-6
     )
+
+
+def test_top_terms_in_batch_equal_one_post_at_a_time(real_fitted) -> None:
+    _, model, texts = real_fitted
+    pred = model.predict_many(texts, batch_size=64, keep_columns=True)
+    heads = [i % 4 - 1 for i in range(len(texts))]  # -1 (none) and heads 0, 1, 2
+    batch = model.top_terms_many(pred, heads)
+    for text, head, terms in zip(texts, heads, batch, strict=True):
+        assert terms == (model.top_terms(text, head) if head >= 0 else [])
+
+
+def test_route_many_gives_the_same_reasons_as_route(triage) -> None:
+    posts = pd.read_csv(DATA / "sample_posts.csv")["text"].astype(str).tolist()[:60]
+    now = pd.Timestamp("2024-01-01T00:00Z").to_pydatetime()
+    assert [r.reasons for r in triage.route_many(posts, now=now)] == [triage.route(p, now=now).reasons for p in posts]
