@@ -19,6 +19,7 @@ own, and no vocabulary pair contains them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
@@ -27,15 +28,19 @@ import numpy as np
 
 from .cues import Cue, match_threat_cues, triggered_patterns
 from .features import _PLACEHOLDERS, _QUESTION_WORDS, CUE_FEATURES, _valence_features, threat_features
-from .text import fold_piece
+from .text import fold_piece_uncached
 
 __all__ = ["BatchColumns", "FeatureIndexer"]
 
-_PIECE_LIMIT = 300_000
+_PIECE_LIMIT = 120_000  # per generation; two generations at most
 # Joins the posts of a batch, so the whole batch is split and looked up at once. A post
 # may hold this piece itself (it folds to nothing); the batch then takes the slower
 # one-post-at-a-time path, which ignores it.
 _SEPARATOR = "\x00"
+# A piece that is only a handle, a link or a number folds to one placeholder token.
+_PLAIN = re.compile(r"(@\w+)|((?:https?://|www\.)\S+)|(\d+)", re.IGNORECASE)
+# Pieces that are a handle, a link or a number (with trailing marks): folded when seen, not cached.
+_ONE_OFF = re.compile(r"(?:@\w+|(?:https?://|www\.)\S+|[#$€£]?\d[\d.,:/%-]*)[!?.,;:)]*", re.IGNORECASE)
 _CUE_POSITION = {name: i for i, name in enumerate(CUE_FEATURES)}
 
 
@@ -73,20 +78,24 @@ class _Pieces:
     ``patterns`` (trigger pieces only) to the threat patterns it may start.
     """
 
-    __slots__ = ("folded", "ids", "patterns")
+    __slots__ = ("folded", "ids", "older", "patterns")
 
-    def __init__(self, separator: tuple[int, ...]) -> None:
+    def __init__(self, separator: tuple[int, ...], older: _Pieces | None = None) -> None:
         self.ids: dict[str, tuple[int, ...]] = {_SEPARATOR: separator}
         self.folded: dict[str, str] = {_SEPARATOR: ""}
         self.patterns: dict[str, frozenset[int]] = {}
+        # The previous generation: pieces still in use are carried over from it, so a full
+        # cache forgets what is rare, not what is common.
+        self.older = older
 
 
 class FeatureIndexer:
     """Maps posts to the model's column indices.
 
     Safe to share between threads: the piece cache only ever gains whole entries
-    (an entry's shout and trigger marks are stored before its ids), and when it is
-    full it is replaced by a new, empty one rather than emptied in place.
+    (an entry's folded text and patterns are stored before its ids), and when it is
+    full it is replaced by a new one (which carries over the pieces still in use from
+    the full one) rather than emptied in place.
     """
 
     def __init__(self, terms: Sequence[str], cue_offset: int) -> None:
@@ -157,11 +166,29 @@ class FeatureIndexer:
     def _state(self) -> _Pieces:
         pieces = self._pieces
         if len(pieces.ids) > _PIECE_LIMIT:
-            pieces = self._pieces = _Pieces((self._separator_id,))
+            pieces.older = None
+            pieces = self._pieces = _Pieces((self._separator_id,), older=pieces)
         return pieces
 
+    def _carry(self, raw: str, pieces: _Pieces) -> tuple[int, ...]:
+        """A piece from the previous cache generation if it is there, else :meth:`_add`."""
+        older = pieces.older
+        if older is not None:
+            marked = older.ids.get(raw)
+            if marked is not None:
+                pieces.folded[raw] = older.folded[raw]
+                if raw in older.patterns:
+                    pieces.patterns[raw] = older.patterns[raw]
+                pieces.ids[raw] = marked
+                return marked
+        return self._add(raw, pieces)
+
     def _add(self, raw: str, pieces: _Pieces) -> tuple[int, ...]:
-        folded, shout = fold_piece(raw)
+        plain = _PLAIN.fullmatch(raw)
+        if plain:  # a bare handle, link or number: its one placeholder token (same as folding it)
+            token = "_user_" if plain.group(1) else "_url_" if plain.group(2) else "_num_"
+            return (self._tokens[token],)
+        folded, shout = fold_piece_uncached(raw)
         tokens = folded.split()
         unknown = self.unknown
         ids = [self._tokens.get(t, unknown) for t in tokens]
@@ -171,8 +198,11 @@ class FeatureIndexer:
         if patterns:
             ids.append(self._trigger_id)
             pieces.patterns[raw] = patterns
+        marked = tuple(ids)
+        if _ONE_OFF.fullmatch(raw) and not patterns:
+            return marked  # handles, links and numbers rarely repeat: not worth a cache entry
         pieces.folded[raw] = folded
-        marked = pieces.ids[raw] = tuple(ids)  # last: a piece with ids is complete
+        pieces.ids[raw] = marked  # last: a piece with ids is complete
         return marked
 
     def _lookup(self, raw: list[str], pieces: _Pieces) -> list[tuple[int, ...]]:
@@ -180,13 +210,15 @@ class FeatureIndexer:
         try:
             return list(map(pieces.ids.__getitem__, raw))
         except KeyError:
-            for piece in set(raw).difference(pieces.ids):
-                self._add(piece, pieces)
-            return list(map(pieces.ids.__getitem__, raw))
+            pass
+        fresh = {piece: self._carry(piece, pieces) for piece in set(raw).difference(pieces.ids)}
+        get = pieces.ids.get
+        return [ids if (ids := get(r)) is not None else fresh[r] for r in raw]
 
     @staticmethod
     def _threats(raw: list[str], pieces: _Pieces) -> list[Cue]:
-        normalized = " ".join(filter(None, map(pieces.folded.__getitem__, raw)))
+        folded = pieces.folded
+        normalized = " ".join(filter(None, (folded[r] if r in folded else fold_piece_uncached(r)[0] for r in raw)))
         patterns = pieces.patterns
         wanted = frozenset().union(*(patterns[r] for r in raw if r in patterns))
         return match_threat_cues(normalized, wanted)

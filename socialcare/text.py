@@ -162,14 +162,17 @@ def fold_piece(raw: str) -> tuple[str, bool]:
     if folded is None:
         if len(_piece_cache) > _CACHE_LIMIT:
             _piece_cache.clear()
-        pre = _prefold(raw)
-        if pre == raw:
-            folded = _fold_token(raw)
-        else:
-            parts = [_fold_token(p) for p in pre.split()]
-            folded = " ".join(f for f, _ in parts if f), any(s for _, s in parts)
-        _piece_cache[raw] = folded
+        folded = _piece_cache[raw] = fold_piece_uncached(raw)
     return folded
+
+
+def fold_piece_uncached(raw: str) -> tuple[str, bool]:
+    """:func:`fold_piece` without its cache (for callers that keep their own)."""
+    pre = _prefold(raw)
+    if pre == raw:
+        return _fold_token(raw)
+    parts = [_fold_token(p) for p in pre.split()]
+    return " ".join(f for f, _ in parts if f), any(s for _, s in parts)
 
 
 def normalize(text: str) -> str:

@@ -147,3 +147,17 @@ def test_route_many_gives_the_same_reasons_as_route(triage) -> None:
     posts = pd.read_csv(DATA / "sample_posts.csv")["text"].astype(str).tolist()[:60]
     now = pd.Timestamp("2024-01-01T00:00Z").to_pydatetime()
     assert [r.reasons for r in triage.route_many(posts, now=now)] == [triage.route(p, now=now).reasons for p in posts]
+
+
+def test_a_small_piece_cache_that_keeps_turning_over_gives_the_same_features(real_fitted, monkeypatch) -> None:
+    import socialcare.indexer as indexer
+
+    vectorizer, model, texts = real_fitted
+    monkeypatch.setattr(indexer, "_PIECE_LIMIT", 40)  # generations turn over many times per pass
+    for _ in range(2):
+        for start in range(0, len(texts), 25):
+            batch = texts[start : start + 25]
+            np.testing.assert_allclose(
+                model.transform(batch).toarray(), vectorizer.transform(batch).toarray(), rtol=1e-5, atol=1e-6
+            )
+    assert len(model._indexer._pieces.ids) <= 40 + 25 * 40  # bounded: one batch past the limit at most
