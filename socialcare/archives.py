@@ -192,7 +192,11 @@ def _open_binary(path: Path) -> tuple[Any, _Counting, str]:
         name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
         return gzip.GzipFile(fileobj=raw), counting, name
     if magic == b"PK\x03\x04":
-        archive = zipfile.ZipFile(path)
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            counting.close()
+            raise ArchiveError(f"{str(path)!r} looks like a zip archive but cannot be opened: {exc}") from None
         members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
         if len(members) != 1:
             names = [m.filename for m in members][:10]
@@ -327,6 +331,8 @@ def _jsonl_chunks(text: IO[str], size: int, counter: _Counting) -> Iterator[Chun
             continue
         try:
             record = json.loads(line)
+            if "\\ud" in line or "\\uD" in line:  # an escaped surrogate: no valid text can hold it alone
+                record = _clean_json(record)
         except json.JSONDecodeError as exc:
             rejects.append(Reject(number, f"not valid JSON ({exc.msg})", line.strip()[:1000]))
         else:
@@ -431,6 +437,8 @@ def _json_chunks(text: IO[str], kind: str, size: int, counter: _Counting) -> Ite
             items = _tweets_js(document)
         else:
             parsed = json.loads(document)
+            if "\\ud" in document or "\\uD" in document:
+                parsed = _clean_json(parsed)
             items = _facebook(parsed) if not isinstance(parsed, list) else None
             if items is None:
                 items = parsed if isinstance(parsed, list) else None
@@ -538,8 +546,35 @@ def write_archive(frame: pd.DataFrame, path: str | Path | None, out: IO[str] | N
         raise ArchiveError(f"cannot write {str(p)!r}: {exc.strerror or exc}") from None
 
 
+def _clean_json(value: Any) -> Any:
+    """``value`` with lone surrogates in its strings replaced (they cannot be stored as text)."""
+    if isinstance(value, str):
+        return _encodable(value)
+    if isinstance(value, dict):
+        return {k: _clean_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_json(v) for v in value]
+    return value
+
+
+def _encodable(value: object) -> object:
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates (from JSON escapes or bad decoding)
+            return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
 def write_part(frame: pd.DataFrame, path: Path, kind: str, *, header: bool) -> None:
-    """Write one chunk of output as a whole file of ``kind`` (CSV parts may omit the header)."""
+    """Write one chunk of output as a whole file of ``kind`` (CSV parts may omit the header).
+
+    Text that UTF-8 cannot encode (lone surrogates) is written with ``?`` in their place."""
+    text_columns = [c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype).startswith("str")]
+    if text_columns:
+        frame = frame.copy()
+        for column in text_columns:
+            frame[column] = frame[column].map(_encodable)
     if kind in ("csv", "tsv"):
         frame.to_csv(path, index=False, header=header, sep="\t" if kind == "tsv" else ",")
     elif kind == "jsonl":

@@ -23,6 +23,7 @@ __all__ = [
     "CONTEXTS",
     "Cue",
     "find_threat_cues",
+    "PATTERN_WORDS",
     "match_threat_cues",
     "strongest_type",
     "threat_context",
@@ -281,6 +282,12 @@ _ANY_EXACT = frozenset().union(*_EXACT)
 _ANY_PREFIX = tuple(sorted({p for prefixes in _PREFIX for p in prefixes}))
 _trigger_cache: dict[str, frozenset[int]] = {}
 _NO_PATTERN: frozenset[int] = frozenset()
+
+
+# The plain words the threat patterns are written with ("call", "the", "news", "again", ...).
+PATTERN_WORDS: frozenset[str] = frozenset(
+    word for _, pattern in _PATTERNS for word in re.findall(r"(?<![\\?])\b[a-z']{2,}\b", pattern)
+)
 
 
 def triggered_patterns(token: str) -> frozenset[int]:

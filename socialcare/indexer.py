@@ -28,7 +28,7 @@ import numpy as np
 
 from .cues import Cue, match_threat_cues, triggered_patterns
 from .features import _PLACEHOLDERS, _QUESTION_WORDS, CUE_FEATURES, _valence_features, threat_features
-from .text import fold_piece_uncached
+from .text import fold_piece_uncached, unspace
 
 __all__ = ["BatchColumns", "FeatureIndexer"]
 
@@ -232,7 +232,7 @@ class FeatureIndexer:
         """The TF-IDF columns (a set: term frequency is binary), the cue columns and
         the threat cues of one post."""
         pieces = self._state()
-        raw = text.split()
+        raw = unspace(text).split()
         marked = list(chain.from_iterable(self._lookup(raw, pieces)))
         base = self._base
         ids = [t for t in marked if t < base]
@@ -267,6 +267,7 @@ class FeatureIndexer:
         pieces = self._state()
         n = len(texts)
         # All posts at once: join, split, look up, and cut the ids at the separators.
+        texts = [unspace(t) for t in texts]
         joined = f" {_SEPARATOR} ".join(texts)
         marked = np.fromiter(chain.from_iterable(self._lookup(joined.split(), pieces)), dtype=np.int64)
         separators = marked == self._separator_id

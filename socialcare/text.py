@@ -3,7 +3,8 @@
 :func:`normalize_many` folds what people (and evaders) do to text so that one
 pattern matches all spellings: Unicode compatibility forms (full-width, math
 letters), look-alike letters from other scripts, zero-width and bidi controls,
-HTML entities, common leetspeak inside words (``n3ws``, ``l@wyer``), elongation
+HTML entities, common leetspeak inside words (``n3ws``, ``l@wyer``), letters spaced
+out (``s u e``), elongation
 (``soooo``) and case. URLs, user handles and numbers become the placeholder
 tokens ``_url_``, ``_user_`` and ``_num_``; emoticons become ``_smile_``,
 ``_frown_`` and friends; punctuation marks and emoji stand apart as tokens. The
@@ -21,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["normalize", "normalize_many", "tokenize"]
+__all__ = ["normalize", "normalize_many", "tokenize", "unspace"]
 
 # Zero-width, joiner, bidi-control and soft-hyphen characters: removed outright.
 _INVISIBLE = dict.fromkeys(
@@ -56,6 +57,12 @@ _HANDLE = re.compile(r"(?<![\w@])@\w+")
 _LEET_MAP = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _LEET = re.compile(r"(?<=[a-z])[013457@$]+(?=[a-z])")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+# Three or more single letters in a row, one space apart ("s u e"; any script's letters, so
+# full-width ones too); a wider gap ends the word, so "n e v e r  f l y" is two words.
+_INVISIBLE_CLASS = "".join(re.escape(chr(c)) for c in _INVISIBLE)
+_SPACED = re.compile(
+    rf"(?<![\w'{_INVISIBLE_CLASS}])(?:[^\W\d_] ){{2,}}[^\W\d_](?![\w'{_INVISIBLE_CLASS}])"
+)
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 _PUNCT_RUN = re.compile(r"([!?.])\1{2,}")
 _EMOTICONS = {
@@ -91,7 +98,7 @@ def _fold_token(raw: str) -> tuple[str, bool]:
         shout = len(word) >= 3 and word.isupper()
         word = word.lower()
         if _ELONGATION.search(word):
-            word = _ELONGATION.sub(r"\1\1", word)
+            word = _unstretch(word)
         if marks:
             word = " ".join((word, *_PUNCT_RUN.sub(r"\1\1\1", marks)))
         return word, shout
@@ -104,12 +111,25 @@ def _fold_token(raw: str) -> tuple[str, bool]:
         token, tail = token[: emoticon.start()], f" _{emoticon.lastgroup}_"
     token = _LEET.sub(lambda m: m.group().translate(_LEET_MAP), token)
     token = _NUMBER.sub(" _num_ ", token)
-    token = _ELONGATION.sub(r"\1\1", token)
+    token = " ".join(_unstretch(t) for t in token.split(" ")) if _ELONGATION.search(token) else token
     token = _PUNCT_RUN.sub(r"\1\1\1", token)
     token = _OTHER.sub(" ", token)
     token = _LOOSE_QUOTE.sub(" ", token)
     token = _MARKS.sub(r" \1 ", token)
     return " ".join((token + tail).split()), shout
+
+
+def _unstretch(word: str) -> str:
+    """Elongation: a letter repeated three or more times becomes two ("soooo" -> "soo"), or one
+    when that spells a word of the threat rules ("NEEEEWS" -> "news", "wiiith" -> "with")."""
+    if not _ELONGATION.search(word):
+        return word
+    from .cues import PATTERN_WORDS, triggered_patterns
+
+    single = _ELONGATION.sub(r"\1", word)
+    if single in PATTERN_WORDS or triggered_patterns(single):
+        return single
+    return _ELONGATION.sub(r"\1\1", word)
 
 
 def _prefold(text: str) -> str:
@@ -141,7 +161,7 @@ def normalize_many(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
     for text in texts:
         parts = []
         shout = False
-        for raw in text.split():
+        for raw in unspace(text).split():
             folded = fold_piece(raw)
             if folded[0]:
                 parts.append(folded[0])
@@ -149,6 +169,23 @@ def normalize_many(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
         normalized.append(" ".join(parts))
         shouting.append(shout)
     return normalized, shouting
+
+
+def unspace(text: str) -> str:
+    """Join letters spaced out to dodge filters: three or more single letters in a row, one
+    space apart, become one word ("s u e" -> "sue", "N E W S!" -> "NEWS!"); two or more
+    spaces separate words ("n e v e r  f l y" -> "never fly").
+
+    >>> unspace("I will s u e you and call the N E W S")
+    'I will sue you and call the NEWS'
+    """
+    if " " not in text:
+        return text
+    return _SPACED.sub(_join_spaced, text)
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    return "".join(match.group().split())
 
 
 def fold_piece(raw: str) -> tuple[str, bool]:
