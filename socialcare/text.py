@@ -60,9 +60,7 @@ _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 # Three or more single letters in a row, one space apart ("s u e"; any script's letters, so
 # full-width ones too); a wider gap ends the word, so "n e v e r  f l y" is two words.
 _INVISIBLE_CLASS = "".join(re.escape(chr(c)) for c in _INVISIBLE)
-_SPACED = re.compile(
-    rf"(?<![\w'{_INVISIBLE_CLASS}])(?:[^\W\d_] ){{2,}}[^\W\d_](?![\w'{_INVISIBLE_CLASS}])"
-)
+_SPACED = re.compile(rf"(?<![\w'{_INVISIBLE_CLASS}])(?:[^\W\d_] ){{2,}}[^\W\d_](?![\w'{_INVISIBLE_CLASS}])")
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 _PUNCT_RUN = re.compile(r"([!?.])\1{2,}")
 _EMOTICONS = {
