@@ -14,6 +14,7 @@ loaded on first use; importing the package does no I/O.
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -97,6 +98,9 @@ _LAZY = {
 }
 _lock = threading.Lock()
 _default: Triage | None = None
+
+if "pandas" in sys.modules:  # pandas already loaded: make df.socialcare available at once (no extra cost)
+    from . import frames as _frames  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

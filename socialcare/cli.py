@@ -190,6 +190,23 @@ def _cmd_alerts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import report_archive
+
+    rows = report_archive(
+        args.input,
+        args.output,
+        time_column=args.time_column,
+        group_column=args.group_column,
+        text_column=args.text_column,
+        title=args.title,
+        triage=_triage(args.model, args.config),
+        now=_parse_now(args.now),
+    )
+    print(f"wrote {args.output}: report of {rows} posts from {args.input}", file=sys.stderr)
+    return 0
+
+
 def _cmd_check_reply(args: argparse.Namespace) -> int:
     from .replies import check_reply
 
@@ -376,6 +393,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model artifact (.npz) to use instead of the bundled one")
     p.add_argument("--config", help="TOML file of priority settings")
     p.set_defaults(func=_cmd_alerts)
+
+    p = sub.add_parser(
+        "report",
+        help="write one self-contained HTML report of an archive",
+        description=(
+            "Score an archive (unless it is already scored) and write one HTML file: category mix, sentiment and "
+            "escalations over time, escalation types, the posts to answer first, spike alerts and data quality. "
+            "No network assets, no scripts. e.g. socialcare report data/sample_posts.csv -o report.html"
+        ),
+    )
+    p.add_argument("input", help="archive (.csv, .tsv, .jsonl, .json, .parquet, tweets.js; also .gz/.zip)")
+    p.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    p.add_argument("--time-column", default="created_at", help="column with each post's time (default: created_at)")
+    p.add_argument("--group-column", help="column naming the brand or handle addressed")
+    p.add_argument("--text-column", default="text", help="column holding the post text (default: text)")
+    p.add_argument("--title", help="the report's title")
+    p.add_argument("--now", help="ISO time that waiting is measured to (default: now)")
+    p.add_argument("--model", help="model artifact (.npz) to use instead of the bundled one")
+    p.add_argument("--config", help="TOML file of priority settings")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
         "check-reply",
