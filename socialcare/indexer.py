@@ -39,6 +39,8 @@ _PIECE_LIMIT = 120_000  # per generation; two generations at most
 _SEPARATOR = "\x00"
 # A piece that is only a handle, a link or a number folds to one placeholder token.
 _PLAIN = re.compile(r"(@\w+)|((?:https?://|www\.)\S+)|(\d+)", re.IGNORECASE)
+# Pieces that are a handle, a link or a number (with trailing marks): folded when seen, not cached.
+_ONE_OFF = re.compile(r"(?:@\w+|(?:https?://|www\.)\S+|[#$€£]?\d[\d.,:/%-]*)[!?.,;:)]*", re.IGNORECASE)
 _CUE_POSITION = {name: i for i, name in enumerate(CUE_FEATURES)}
 
 
@@ -185,9 +187,7 @@ class FeatureIndexer:
         plain = _PLAIN.fullmatch(raw)
         if plain:  # a bare handle, link or number: its one placeholder token (same as folding it)
             token = "_user_" if plain.group(1) else "_url_" if plain.group(2) else "_num_"
-            pieces.folded[raw] = token
-            marked = pieces.ids[raw] = (self._tokens[token],)
-            return marked
+            return (self._tokens[token],)
         folded, shout = fold_piece_uncached(raw)
         tokens = folded.split()
         unknown = self.unknown
@@ -198,8 +198,11 @@ class FeatureIndexer:
         if patterns:
             ids.append(self._trigger_id)
             pieces.patterns[raw] = patterns
+        marked = tuple(ids)
+        if _ONE_OFF.fullmatch(raw) and not patterns:
+            return marked  # handles, links and numbers rarely repeat: not worth a cache entry
         pieces.folded[raw] = folded
-        marked = pieces.ids[raw] = tuple(ids)  # last: a piece with ids is complete
+        pieces.ids[raw] = marked  # last: a piece with ids is complete
         return marked
 
     def _lookup(self, raw: list[str], pieces: _Pieces) -> list[tuple[int, ...]]:
@@ -207,13 +210,15 @@ class FeatureIndexer:
         try:
             return list(map(pieces.ids.__getitem__, raw))
         except KeyError:
-            for piece in set(raw).difference(pieces.ids):
-                self._carry(piece, pieces)
-            return list(map(pieces.ids.__getitem__, raw))
+            pass
+        fresh = {piece: self._carry(piece, pieces) for piece in set(raw).difference(pieces.ids)}
+        get = pieces.ids.get
+        return [ids if (ids := get(r)) is not None else fresh[r] for r in raw]
 
     @staticmethod
     def _threats(raw: list[str], pieces: _Pieces) -> list[Cue]:
-        normalized = " ".join(filter(None, map(pieces.folded.__getitem__, raw)))
+        folded = pieces.folded
+        normalized = " ".join(filter(None, (folded[r] if r in folded else fold_piece_uncached(r)[0] for r in raw)))
         patterns = pieces.patterns
         wanted = frozenset().union(*(patterns[r] for r in raw if r in patterns))
         return match_threat_cues(normalized, wanted)
