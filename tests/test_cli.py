@@ -210,3 +210,18 @@ def test_check_reply_text_and_json(capsys: pytest.CaptureFixture) -> None:
     assert main(["check-reply", "--post", post, "--reply", "No problem!", "--json"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert found[0]["code"] == "says-no-problem" and found[0]["span"] == [0, 10]
+
+
+def test_score_summary_accounts_for_every_record_and_shows_no_progress_off_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(
+        'id,text\n1,lost my bag\n2,"never closes\n3,thanks,extra\n4,where is my refund?\n', encoding="utf-8"
+    )
+    assert main(["score", str(source), "-o", str(tmp_path / "out.csv"), "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "\r" not in err and len(err.strip().splitlines()) == 1
+    assert "read 4 records" in err and "wrote 2 rows" in err and "2 rejected" in err
+    rejects = pd.read_csv(tmp_path / "out.csv.rejects.csv")
+    assert rejects["line"].tolist() == [3, 4]
