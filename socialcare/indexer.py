@@ -32,7 +32,7 @@ from .text import fold_piece_uncached, unspace
 
 __all__ = ["BatchColumns", "FeatureIndexer"]
 
-_PIECE_LIMIT = 120_000  # per generation; two generations at most
+_PIECE_LIMIT = 60_000  # per generation; two generations at most
 # Joins the posts of a batch, so the whole batch is split and looked up at once. A post
 # may hold this piece itself (it folds to nothing); the batch then takes the slower
 # one-post-at-a-time path, which ignores it.
