@@ -278,7 +278,7 @@ def report_archive(
         frames.append(chunk.frame)
         rejected += len(chunk.rejects)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    if "category" not in frame.columns:
+    if not all(c in frame.columns for c in ("category", "priority", "sentiment", "status")):  # not scored yet
         if triage is None:
             from . import default_triage
 

@@ -105,3 +105,11 @@ def test_the_report_renders_in_headless_chromium(report: Path, tmp_path: Path) -
     low, high = image.getextrema()
     colours = len(image.getcolors(maxcolors=256 * 256) or [])
     assert high - low > 100 and colours > 20  # not blank: text, charts and tables were drawn
+
+
+def test_a_labeled_file_with_its_own_category_column_is_scored_for_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "gold.html"
+    assert main(["report", str(ROOT / "data" / "triage_gold" / "test.csv"), "-o", str(out)]) == 0
+    page = _Page()
+    page.feed(out.read_text(encoding="utf-8"))
+    assert page.sections == list(SECTIONS)
