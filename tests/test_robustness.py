@@ -278,3 +278,28 @@ def test_two_processes_give_identical_results(triage, tmp_path: Path) -> None:
 def test_library_errors_are_all_socialcare_errors() -> None:
     for error in (ArchiveError, ConfigError, InputTypeError):
         assert issubclass(error, SocialCareError)
+
+
+def _obfuscation_eval():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("obfuscation_eval", ROOT / "benchmarks" / "obfuscation_eval.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+DISGUISES = ["leetspeak", "full-width", "look-alike letters", "zero-width inside", "bidi controls",
+             "spaced letters", "elongation", "shouting", "all at once"]  # fmt: skip
+
+
+@pytest.mark.parametrize("how", DISGUISES)
+def test_obfuscated_real_threats_keep_their_recall(triage, how: str) -> None:
+    # The held-out gold escalations and the challenge threats, threat words disguised one way at a time.
+    ev = _obfuscation_eval()
+    cases = [(t, w) for t in ev.threats() if (w := ev.threat_words(t))]
+    clean = sum(s.is_escalation for s in triage.score_many([t for t, _ in cases])) / len(cases)
+    disguised = [ev.disguise(t, w, ev.OBFUSCATIONS[how]) for t, w in cases]
+    recall = sum(s.is_escalation for s in triage.score_many(disguised)) / len(cases)
+    assert len(cases) >= 40
+    assert recall >= clean - 0.05, f"{how}: recall {recall:.3f} against {clean:.3f} clean"
