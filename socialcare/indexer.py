@@ -218,7 +218,10 @@ class FeatureIndexer:
     @staticmethod
     def _threats(raw: list[str], pieces: _Pieces) -> list[Cue]:
         folded = pieces.folded
-        normalized = " ".join(filter(None, (folded[r] if r in folded else fold_piece_uncached(r)[0] for r in raw)))
+        try:
+            normalized = " ".join(filter(None, map(folded.__getitem__, raw)))
+        except KeyError:  # a piece left out of the cache (a handle, link or number)
+            normalized = " ".join(filter(None, (folded[r] if r in folded else fold_piece_uncached(r)[0] for r in raw)))
         patterns = pieces.patterns
         wanted = frozenset().union(*(patterns[r] for r in raw if r in patterns))
         return match_threat_cues(normalized, wanted)
