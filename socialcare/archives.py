@@ -30,6 +30,7 @@ import io
 import json
 import sys
 import zipfile
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -202,7 +203,10 @@ def _open_binary(path: Path) -> tuple[Any, _Counting, str]:
             names = [m.filename for m in members][:10]
             raise ArchiveError(f"{str(path)!r} holds {len(members)} files {names}; zip one archive per file")
         counting.close()
-        member = archive.open(members[0])
+        try:
+            member = archive.open(members[0])
+        except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError) as exc:  # e.g. a password
+            raise ArchiveError(f"cannot open {members[0].filename!r} in {str(path)!r}: {exc}") from None
         counting = _Counting(member)
         return io.BufferedReader(counting, buffer_size=1 << 20), counting, members[0].filename
     return raw, counting, path.name
@@ -308,21 +312,34 @@ def _csv_chunks(text: IO[str], sep: str, size: int, counter: _Counting) -> Itera
 
 
 def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
+    """Header names made unique: a repeated name gets ``.1``, ``.2``, ... (never one already taken)."""
+    taken = set(names)
+    seen: set[str] = set()
     out = []
     for name in names:
         name = name or "column"
         if name in seen:
-            seen[name] += 1
-            name = f"{name}.{seen[name]}"
-        else:
-            seen[name] = 0
+            k = 1
+            while f"{name}.{k}" in taken or f"{name}.{k}" in seen:
+                k += 1
+            name = f"{name}.{k}"
+        seen.add(name)
         out.append(name)
     return out
 
 
-def _jsonl_chunks(text: IO[str], size: int, counter: _Counting) -> Iterator[Chunk]:
+def _records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Records as rows, values kept as they were parsed (no int -> float), one row per record
+    even when a record has no keys."""
     import pandas as pd
+
+    frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame()
+    if len(frame) != len(records):
+        frame = pd.DataFrame(index=range(len(records)))
+    return frame
+
+
+def _jsonl_chunks(text: IO[str], size: int, counter: _Counting) -> Iterator[Chunk]:
 
     records: list[dict[str, Any]] = []
     rejects: list[Reject] = []
@@ -335,15 +352,17 @@ def _jsonl_chunks(text: IO[str], size: int, counter: _Counting) -> Iterator[Chun
                 record = _clean_json(record)
         except json.JSONDecodeError as exc:
             rejects.append(Reject(number, f"not valid JSON ({exc.msg})", line.strip()[:1000]))
+        except (ValueError, RecursionError) as exc:  # e.g. a number too long, nesting too deep
+            rejects.append(Reject(number, f"JSON that cannot be read ({type(exc).__name__}: {exc})"[:200], line[:1000]))
         else:
             if isinstance(record, dict):
                 records.append(record)
             else:
                 rejects.append(Reject(number, f"expected a JSON object, got {type(record).__name__}", line[:1000]))
         if len(records) + len(rejects) >= size:
-            yield Chunk(pd.DataFrame.from_records(records), rejects, counter.count)
+            yield Chunk(_records_frame(records), rejects, counter.count)
             records, rejects = [], []
-    yield Chunk(pd.DataFrame.from_records(records), rejects, counter.count)
+    yield Chunk(_records_frame(records), rejects, counter.count)
 
 
 def _x_time(value: object) -> str | None:
@@ -409,11 +428,13 @@ def _facebook(document: Any) -> list[Any] | None:
     if isinstance(items, list) and items and isinstance(items[0], dict) and "data" in items[0]:
         out: list[Any] = []
         for item in items:
-            comment = {}
-            for entry in item.get("data", []) if isinstance(item, dict) else []:
+            comment: dict[str, Any] = {}
+            entries = item.get("data") if isinstance(item, dict) else None
+            for entry in entries if isinstance(entries, list) else []:
                 if isinstance(entry, dict) and isinstance(entry.get("comment"), dict):
                     comment = entry["comment"]
             stamp = comment.get("timestamp") or (item.get("timestamp") if isinstance(item, dict) else None)
+            stamp = stamp if isinstance(stamp, (int, float)) and not isinstance(stamp, bool) else None
             out.append(
                 {
                     "id": None,
@@ -427,8 +448,16 @@ def _facebook(document: Any) -> list[Any] | None:
     return None
 
 
-def _json_chunks(text: IO[str], kind: str, size: int, counter: _Counting) -> Iterator[Chunk]:
+def _json_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     import pandas as pd
+
+    if not records or not any(records):
+        return _records_frame(records)
+    frame = pd.json_normalize(records)
+    return frame.astype(object) if len(frame) == len(records) else _records_frame(records)
+
+
+def _json_chunks(text: IO[str], kind: str, size: int, counter: _Counting) -> Iterator[Chunk]:
 
     document = text.read()
     items: list[Any] | None
@@ -458,9 +487,9 @@ def _json_chunks(text: IO[str], kind: str, size: int, counter: _Counting) -> Ite
         else:
             rejects.append(Reject(number, f"item {number} is a {type(item).__name__}, not an object", str(item)[:1000]))
         if len(records) + len(rejects) >= size:
-            yield Chunk(pd.json_normalize(records) if records else pd.DataFrame(), rejects, counter.count)
+            yield Chunk(_json_frame(records), rejects, counter.count)
             records, rejects = [], []
-    yield Chunk(pd.json_normalize(records) if records else pd.DataFrame(), rejects, counter.count)
+    yield Chunk(_json_frame(records), rejects, counter.count)
 
 
 def _parquet_chunks(raw: IO[bytes], size: int, counter: _Counting) -> Iterator[Chunk]:
@@ -510,7 +539,7 @@ def iter_chunks(
             yield from _json_chunks(text, kind, chunk_size, counter)
         else:
             raise ArchiveError(f"unknown format {kind!r}; use one of {sorted(set(FORMATS.values()))}")
-    except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile, zlib.error, RuntimeError) as exc:
         raise ArchiveError(f"cannot read {str(p)!r}: {exc}") from None
     finally:
         raw.close()
@@ -570,11 +599,16 @@ def write_part(frame: pd.DataFrame, path: Path, kind: str, *, header: bool) -> N
     """Write one chunk of output as a whole file of ``kind`` (CSV parts may omit the header).
 
     Text that UTF-8 cannot encode (lone surrogates) is written with ``?`` in their place."""
+    import pandas as pd
+
     text_columns = [c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype).startswith("str")]
     if text_columns:
         frame = frame.copy()
-        for column in text_columns:
-            frame[column] = frame[column].map(_encodable)
+        for column in text_columns:  # element by element: Series.map would re-infer (int ids -> floats)
+            values = frame[column].tolist()
+            cleaned = [_encodable(v) for v in values]
+            if cleaned != values:
+                frame[column] = pd.Series(cleaned, index=frame.index, dtype=frame[column].dtype)
     if kind in ("csv", "tsv"):
         frame.to_csv(path, index=False, header=header, sep="\t" if kind == "tsv" else ",")
     elif kind == "jsonl":
@@ -582,7 +616,14 @@ def write_part(frame: pd.DataFrame, path: Path, kind: str, *, header: bool) -> N
         if len(frame) == 0:
             path.write_text("", encoding="utf-8")
     else:
-        frame.to_parquet(path, index=False)
+        import pyarrow as pa
+
+        try:
+            frame.to_parquet(path, index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            # A column of mixed kinds (5 in one record, "1.2k" in the next): written as text.
+            mixed = {c: "string" for c in frame.columns if frame[c].dtype == object}
+            frame.astype(mixed).to_parquet(path, index=False)
 
 
 Progress = Callable[[int, int, int], None]

@@ -115,7 +115,20 @@ def _make_triage(model: str | None, config: str | None) -> Triage:
     return Triage(model, priority=PriorityConfig.from_toml(config) if config else None)
 
 
+def _die_with_parent() -> None:
+    """On Linux, end this worker when the process that started it dies (even by kill -9)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 def _init_worker(model: str | None, config: str | None) -> None:
+    _die_with_parent()
     # Forked workers find the parent's model already loaded (its arrays stay shared with the
     # parent until written, which they never are); other start methods load their own.
     if "triage" not in _WORKER:
@@ -132,10 +145,11 @@ def score_chunk(triage: Triage, frame: pd.DataFrame, columns: Mapping[str, str],
         if name in columns and columns[name] in frame:
             view[name] = frame[columns[name]]
     scored = triage.route_frame(view, text_column="text", now=now)
-    out = frame.copy()
-    for column in scored.columns:
-        if column not in view.columns:
-            out[column] = scored[column]
+    added = [c for c in scored.columns if c not in view.columns]
+    # An input column named like a score column (a file scored before) is kept as NAME_input.
+    out = frame.rename(columns={c: f"{c}_input" for c in added if c in frame.columns})
+    for column in added:
+        out[column] = scored[column]
     return out
 
 
@@ -333,7 +347,7 @@ def _assemble(parts: Path, out: Path, kind: str) -> None:
         try:
             schema = pa.unify_schemas(schemas, promote_options="permissive")
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-            schema = None
+            schema = _union_schema(schemas)
         tables = (pq.read_table(f) for f in files)
         writer = None
         try:
@@ -380,6 +394,22 @@ def _assemble_csv_union(parts: Path, files: list[Path], tmp: Path, kind: str) ->
             frame = pd.read_csv(f, sep=sep, dtype=str, keep_default_na=False, header=0 if index == 0 else None,
                                 names=None if index == 0 else cols)  # fmt: skip
             frame.reindex(columns=union).to_csv(sink, index=False, header=index == 0, sep=sep)
+
+
+def _union_schema(schemas: list[Any]) -> Any:
+    """Every column of every part, in order of first appearance; a column whose types cannot be
+    reconciled across parts becomes text."""
+    import pyarrow as pa
+
+    names = list(dict.fromkeys(name for schema in schemas for name in schema.names))
+    fields = []
+    for name in names:
+        own = [pa.schema([schema.field(name)]) for schema in schemas if name in schema.names]
+        try:
+            fields.append(pa.unify_schemas(own, promote_options="permissive").field(name))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            fields.append(pa.field(name, pa.string()))
+    return pa.schema(fields)
 
 
 def _conform(table: Any, schema: Any) -> Any:

@@ -229,3 +229,45 @@ def test_cli_dask_engine_with_a_scheduler_address(tmp_path: Path, sample: pd.Dat
     local = pd.read_csv(tmp_path / "local.csv", dtype=str, keep_default_na=False)
     remote = pd.read_csv(tmp_path / "dask.csv", dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(remote, local)
+
+
+def test_jsonl_edge_records_are_all_kept_and_exact(tmp_path: Path) -> None:
+    path = tmp_path / "edge.jsonl"
+    lines = [
+        "{}",
+        '{"id": 1234567890123456789, "text": "my order never arrived"}',
+        '{"text": "thanks"}',
+        '{"text": "x", "n": ' + "9" * 5000 + "}",
+        '{"likes": 5, "text": "a"}',
+        '{"likes": "1.2k", "text": "b"}',
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = score_archive(path, tmp_path / "out.csv", jobs=1, now=NOW)
+    assert (summary.records, summary.rows, summary.rejected) == (6, 5, 1)  # the 5,000-digit number is rejected
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert out.loc[1, "id"] == "1234567890123456789"  # not turned into a float
+    summary = score_archive(path, tmp_path / "out.parquet", jobs=1, now=NOW, chunk_size=2)  # mixed kinds of likes
+    assert pd.read_parquet(tmp_path / "out.parquet")["negativity"].dtype == "float64" and summary.rows == 5
+
+
+def test_damaged_compression_and_odd_exports_are_archive_errors_or_rows(tmp_path: Path) -> None:
+    body = "id,text\n" + "".join(f"{i},post number {i} about bag {i * 7919 % 1000}\n" for i in range(3000))
+    data = bytearray(gzip.compress(body.encode()))
+    for i in range(200, 260):  # flip bits inside the deflate stream
+        data[i] ^= 0xFF
+    broken = tmp_path / "in.csv.gz"
+    broken.write_bytes(bytes(data))
+    with pytest.raises(ArchiveError):
+        read_archive(broken)
+    comments = {"comments_v2": [{"timestamp": "yesterday", "data": None}, {"data": [{"comment": {"comment": "hi"}}]}]}
+    (tmp_path / "c.json").write_text(json.dumps(comments), encoding="utf-8")
+    assert read_archive(tmp_path / "c.json")["text"].tolist()[1] == "hi"
+
+
+def test_repeated_headers_and_score_named_columns_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("x,x,x.1,status,text\n1,2,3,reviewed,lost my bag\n", encoding="utf-8")
+    score_archive(path, tmp_path / "out.csv", jobs=1, now=NOW)
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert list(out.columns[:5]) == ["x", "x.2", "x.1", "status_input", "text"]
+    assert out.loc[0, "status_input"] == "reviewed" and out.loc[0, "status"] == "ok"
