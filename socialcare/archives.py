@@ -32,7 +32,7 @@ import sys
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -624,6 +624,3 @@ def write_part(frame: pd.DataFrame, path: Path, kind: str, *, header: bool) -> N
             # A column of mixed kinds (5 in one record, "1.2k" in the next): written as text.
             mixed = {c: "string" for c in frame.columns if frame[c].dtype == object}
             frame.astype(mixed).to_parquet(path, index=False)
-
-
-Progress = Callable[[int, int, int], None]

@@ -291,11 +291,7 @@ PATTERN_WORDS: frozenset[str] = frozenset(
 
 
 def triggered_patterns(token: str) -> frozenset[int]:
-    """The numbers of the threat patterns that ``token`` may start or belong to."""
-    return _patterns_for(token)
-
-
-def _patterns_for(token: str) -> frozenset[int]:
+    """The numbers of the threat patterns that ``token`` may start or belong to (cached)."""
     found = _trigger_cache.get(token)
     if found is None:
         if token in _ANY_EXACT or token.startswith(_ANY_PREFIX):
@@ -431,7 +427,7 @@ def find_threat_cues(normalized: str, tokens: list[str] | None = None) -> list[C
     for token in normalized.split() if tokens is None else tokens:
         found = get(token)
         if found is None:
-            found = _patterns_for(token)
+            found = triggered_patterns(token)
         if found:
             wanted |= found
     return match_threat_cues(normalized, wanted) if wanted else []

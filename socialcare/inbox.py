@@ -141,10 +141,7 @@ class Inbox:
     def _current(self, entry: _Entry, now: datetime) -> tuple[float, float | None]:
         config = self.triage.priority
         waited = config.waiting_minutes(entry.since, now)
-        points = 0.0
-        if waited is not None:
-            points = config.waiting_weight * min(waited / config.response_target_minutes, config.waiting_cap)
-            points = round(points / config.waiting_cap, 2)
+        points = round(config.waiting_points(waited), 2)  # rounded as compute_priority rounds each term
         return min(100.0, round(entry.scored + points, 2)), waited
 
     def _ranked(self, now: datetime) -> list[tuple[float, float | None, _Entry]]:

@@ -264,13 +264,16 @@ class PriorityConfig:
 
     def waiting_minutes(self, created_at: datetime | None, now: datetime | None) -> float | None:
         """Minutes a post has waited: all minutes, or only opening hours when ``business_hours`` is set."""
-        if created_at is None or now is None:
-            return None
-        start, end = _aware(created_at), _aware(now)
-        if self.business_hours is None:
-            return max(0.0, (end - start).total_seconds() / 60.0)
+        if self.business_hours is None or created_at is None or now is None:
+            return waited_minutes(created_at, now)
         cap = self.waiting_cap * self.response_target_minutes
-        return self.business_hours.open_minutes(start, end, cap=cap)
+        return self.business_hours.open_minutes(_aware(created_at), _aware(now), cap=cap)
+
+    def waiting_points(self, waited: float | None) -> float:
+        """The waiting term for a post that has waited ``waited`` minutes (0 when unknown)."""
+        if waited is None:
+            return 0.0
+        return self.waiting_weight * min(waited / self.response_target_minutes, self.waiting_cap) / self.waiting_cap
 
 
 def _handle(author: str) -> str:
@@ -337,9 +340,7 @@ def compute_priority(
         "urgent": c.urgent_weight * urgency if is_urgent else 0.0,
         "reach": c.reach_weight * _curve(_count(followers), c.reach_full_at),
         "engagement": c.engagement_weight * _curve(engagement, c.engagement_full_at),
-        "waiting": 0.0
-        if waited is None
-        else c.waiting_weight * min(waited / c.response_target_minutes, c.waiting_cap) / c.waiting_cap,
+        "waiting": c.waiting_points(waited),
         "vip": c.vip_weight if author is not None and _handle(author) in c.vip_authors else 0.0,
         "platform": c.platform_weights.get(platform.lower(), 0.0) if platform else 0.0,
     }
